@@ -1,0 +1,134 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { fetchAccessToken, signRequestOptions } from '../nodes/RevenueMonster/transport/authenticate';
+
+export class RevenueMonsterApi implements ICredentialType {
+	name = 'revenueMonsterApi';
+
+	displayName = 'Revenue Monster API';
+
+	icon: Icon = {
+		light: 'file:../icons/revenueMonster.svg',
+		dark: 'file:../icons/revenueMonster.dark.svg',
+	};
+
+	documentationUrl = 'https://doc.revenuemonster.my/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			default: 'sandbox',
+			options: [
+				{
+					name: 'Sandbox',
+					value: 'sandbox',
+					description: 'Test money: sb-open.revenuemonster.my',
+				},
+				{
+					name: 'Production',
+					value: 'production',
+					description: 'Real money: open.revenuemonster.my',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Other hosts, such as the local Revenue Monster simulator',
+				},
+			],
+			description:
+				'Sandbox and production keys are different: use the Client ID, secret and keys issued for this environment',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: 'http://127.0.0.1:4010',
+			placeholder: 'http://127.0.0.1:4010',
+			description: 'Open API origin; requests go to {API Base URL}/v3/…',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'OAuth Base URL',
+			name: 'oauthBaseUrl',
+			type: 'string',
+			default: 'http://127.0.0.1:4010',
+			placeholder: 'http://127.0.0.1:4010',
+			description: 'OAuth origin; the token is requested at {OAuth Base URL}/v1/token',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'Revenue Monster portal → Developer → Applications → your application',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Shown beside the Client ID in Developer → Applications',
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 6 },
+			default: '',
+			required: true,
+			placeholder: '-----BEGIN RSA PRIVATE KEY-----…',
+			description:
+				'Your RSA private key. Its public half must be uploaded in Developer → Applications → Public Key. PEM (PKCS#1 or PKCS#8), with real or "\\n" line breaks, or only the base64 body.',
+		},
+		{
+			displayName: 'Server Public Key',
+			name: 'serverPublicKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			description:
+				"Revenue Monster's public key, used by the trigger to verify payment notifications: Developer → Applications → Server Public Key. PEM or the base64 body as the portal shows it.",
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
+	];
+
+	/** Gets a token; n8n stores it in `accessToken` and calls this again only after a 401. */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		return await fetchAccessToken.call(this, credentials);
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return signRequestOptions(credentials, requestOptions);
+	}
+
+	/** A token plus one signed read: proves the client id, the secret and the key pair together. */
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			url: '/v3/merchant',
+		},
+	};
+}

@@ -1,0 +1,135 @@
+/**
+ * What the credential does before and on every request: get an access token (preAuthentication)
+ * and sign the request (authenticate). Kept here, beside the signing module, so the credential
+ * file stays a description and these can be tested on their own.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+
+import { hostsFor } from './environment';
+import { canonicalJson, parsePrivateKey, signRequest } from './signature';
+import { resolveRequestUrl } from './url';
+
+/** RM's OAuth error codes, in words a merchant can act on. */
+const OAUTH_ERROR_HINTS: Record<string, string> = {
+	InvalidClient: 'Revenue Monster did not accept the Client ID and Client Secret',
+	UnAuthorizedClient: 'Revenue Monster did not accept the Client ID and Client Secret',
+	InActiveClient: 'This Revenue Monster application is inactive',
+	AccessDenied: 'Revenue Monster denied access to this application',
+	InvalidGrant: 'Revenue Monster refused the token request',
+	InvalidRequest: 'Revenue Monster refused the token request',
+	UnSupportedGrantType: 'Revenue Monster refused the token request',
+	InternalError: 'Revenue Monster could not issue a token right now (InternalError); try again',
+	TemporaryUnAvailable: 'Revenue Monster could not issue a token right now (TemporaryUnAvailable); try again',
+};
+
+function oauthErrorCode(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const error = (body as IDataObject).error;
+	if (typeof error === 'string') return error;
+	if (error && typeof error === 'object') return String((error as IDataObject).code ?? '') || undefined;
+	const code = (body as IDataObject).code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+/** POST {oauth}/v1/token with client credentials. Errors name the cause and never echo a secret. */
+export async function fetchAccessToken(
+	this: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<{ accessToken: string }> {
+	const clientId = String(credentials.clientId ?? '').trim();
+	const clientSecret = String(credentials.clientSecret ?? '').trim();
+	if (!clientId || !clientSecret) {
+		throw new Error('Enter the Client ID and Client Secret from the Revenue Monster portal');
+	}
+	const { oauthBaseUrl } = hostsFor(credentials);
+	const tokenUrl = `${oauthBaseUrl}/v1/token`;
+
+	let response: { statusCode: number; body: unknown };
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: tokenUrl,
+			headers: {
+				Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+				'Content-Type': 'application/json',
+			},
+			body: JSON.stringify({ grantType: 'client_credentials' }),
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30_000,
+		})) as { statusCode: number; body: unknown };
+	} catch (error) {
+		const reason = (error as { code?: string }).code ?? (error as Error).message;
+		throw new Error(`Could not reach Revenue Monster's token service at ${tokenUrl} (${reason})`);
+	}
+
+	const body = (response.body ?? {}) as IDataObject;
+	const accessToken = body.accessToken;
+	if (response.statusCode >= 200 && response.statusCode < 300 && typeof accessToken === 'string' && accessToken) {
+		return { accessToken };
+	}
+	const code = oauthErrorCode(body);
+	const hint = (code && OAUTH_ERROR_HINTS[code]) ?? 'Revenue Monster did not issue an access token';
+	const checkEnvironment =
+		code === 'InvalidClient' || code === 'UnAuthorizedClient' || response.statusCode === 401
+			? ': check the Client ID, the Client Secret and that the environment (sandbox or production) is the one they were issued for'
+			: '';
+	throw new Error(`${hint}${checkEnvironment} (HTTP ${response.statusCode}${code ? `, ${code}` : ''})`);
+}
+
+function headerNamesWithout(headers: IDataObject | undefined, names: string[]): IDataObject {
+	const lower = new Set(names.map((name) => name.toLowerCase()));
+	const kept: IDataObject = {};
+	for (const [name, value] of Object.entries(headers ?? {})) {
+		if (!lower.has(name.toLowerCase())) kept[name] = value;
+	}
+	return kept;
+}
+
+const SIGNED_HEADERS = ['authorization', 'content-type', 'x-signature', 'x-nonce-str', 'x-timestamp'];
+
+/**
+ * Signs one request. Resolves baseURL + url + qs into the single URL that is signed and sent, and
+ * serialises the body to canonical JSON so the signed bytes are the sent bytes. Idempotent: on
+ * n8n's 401 retry it receives its own output (absolute URL, string body) and re-signs it with the
+ * new token, a fresh nonce and a fresh timestamp.
+ */
+export function signRequestOptions(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): IHttpRequestOptions {
+	const privateKey = parsePrivateKey(credentials.privateKey as string | undefined);
+	const method = (requestOptions.method ?? 'GET').toUpperCase();
+	const baseUrl = requestOptions.baseURL || hostsFor(credentials).apiBaseUrl;
+	const url = resolveRequestUrl(baseUrl, requestOptions.url, requestOptions.qs);
+
+	let body: string | undefined;
+	if (typeof requestOptions.body === 'string') {
+		body = requestOptions.body === '' ? undefined : requestOptions.body;
+	} else if (requestOptions.body !== undefined && requestOptions.body !== null) {
+		body = canonicalJson(requestOptions.body);
+	}
+	if (body !== undefined && (method === 'GET' || method === 'HEAD')) body = undefined;
+
+	const { headers: signatureHeaders } = signRequest(privateKey, { method, url, body });
+	return {
+		...requestOptions,
+		method: method as IHttpRequestOptions['method'],
+		url,
+		baseURL: undefined,
+		qs: undefined,
+		body,
+		headers: {
+			...headerNamesWithout(requestOptions.headers, SIGNED_HEADERS),
+			Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+			'Content-Type': 'application/json',
+			...signatureHeaders,
+		},
+	};
+}

@@ -1,0 +1,443 @@
+/** The simulator's Open API endpoints (revenue-monster-api.md §6), answering with RM's shapes. */
+import { tinyPng } from './png';
+import { RmError } from './rm-error';
+import type { RevenueMonsterSimulator } from './server';
+import type { CardToken, Checkout, Customer, CustomerOrder, Json, Transaction } from './state';
+
+export interface ApiRequest {
+	method: string;
+	path: string;
+	query: URLSearchParams;
+	body: Json | undefined;
+	/** scheme://host:port the client used, for URLs the simulator hands out */
+	origin: string;
+}
+
+type Handler = (sim: RevenueMonsterSimulator, request: ApiRequest, params: string[]) => Json | Promise<Json>;
+
+const routes: Array<[string, RegExp, Handler]> = [];
+function route(method: string, pattern: string, handler: Handler): void {
+	const regex = new RegExp('^' + pattern.replace(/:\w+/g, '([^/]+)') + '$');
+	routes.push([method, regex, handler]);
+}
+
+export async function handleApiRoute(sim: RevenueMonsterSimulator, request: ApiRequest): Promise<Json> {
+	for (const [method, regex, handler] of routes) {
+		const match = regex.exec(request.path);
+		if (match && method === request.method) {
+			return await handler(sim, request, match.slice(1).map(decodeURIComponent));
+		}
+	}
+	throw new RmError(404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation as RM does it: VALIDATION_ERROR with the field, MINIMUM_AMOUNT_REQUIRED below 10.
+
+function fail(field: string, problem: string): never {
+	throw new RmError(400, 'VALIDATION_ERROR', `${field} ${problem}`);
+}
+
+function text(body: Json, field: string, options: { required?: boolean; max?: number } = {}): string {
+	const value = body[field];
+	if (value === undefined || value === null || value === '') {
+		if (options.required) fail(field, 'is required');
+		return '';
+	}
+	if (typeof value !== 'string') fail(field, 'must be a string');
+	if (options.max !== undefined && value.length > options.max) fail(field, `must be at most ${options.max} characters`);
+	return value;
+}
+
+function amount(body: Json, field = 'amount'): number {
+	const value = body[field];
+	if (typeof value !== 'number' || !Number.isInteger(value)) fail(field, 'must be an integer number of cents');
+	if (value < 10) throw new RmError(400, 'MINIMUM_AMOUNT_REQUIRED', 'minimum amount is 10');
+	return value;
+}
+
+function currency(body: Json, field: string): string {
+	const value = text(body, field, { required: true });
+	if (value !== 'MYR') fail(field, 'must be MYR');
+	return value;
+}
+
+function url(body: Json, field: string, required = true): string {
+	const value = text(body, field, { required });
+	if (value && !/^https?:\/\/\S+$/.test(value)) fail(field, 'must be an absolute http(s) URL');
+	return value;
+}
+
+function requireBody(request: ApiRequest): Json {
+	if (!request.body || typeof request.body !== 'object') fail('body', 'is required');
+	return request.body;
+}
+
+function store(sim: RevenueMonsterSimulator, body: Json): string {
+	const storeId = text(body, 'storeId', { required: true });
+	if (!sim.state.storeById(storeId)) throw new RmError(404, 'STORE_NOT_FOUND', 'store not found');
+	return storeId;
+}
+
+/** `{items, meta{cursor,count}}` with a real cursor (the offset, base64). */
+function page<T extends Json>(sim: RevenueMonsterSimulator, all: T[], query: URLSearchParams): Json {
+	const limit = Math.min(Number(query.get('limit')) || sim.options.pageSize, 100);
+	const cursor = query.get('cursor');
+	const start = cursor ? Number(Buffer.from(cursor, 'base64').toString('utf8')) : 0;
+	if (!Number.isInteger(start) || start < 0) fail('cursor', 'is invalid');
+	const items = all.slice(start, start + limit);
+	const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+	return { items, code: 'SUCCESS', meta: { cursor: next, count: all.length } };
+}
+
+const ok = (item: unknown): Json => ({ item, code: 'SUCCESS' });
+
+// ---------------------------------------------------------------------------------------------
+// Merchant and stores
+
+route('GET', '/v3/merchant', (sim) => ok(sim.state.merchant));
+route('GET', '/v3/stores', (sim, request) => page(sim, sim.state.stores, request.query));
+route('GET', '/v3/store/:id', (sim, _request, [id]) => {
+	const found = sim.state.storeById(id);
+	if (!found) throw new RmError(404, 'STORE_NOT_FOUND', 'store not found');
+	return ok(found);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Customers whose card is bound
+
+function createCustomer(sim: RevenueMonsterSimulator, request: ApiRequest, kind: Customer['kind']): Json {
+	const body = requireBody(request);
+	const storeId = store(sim, body);
+	const email = text(body, 'email', { required: true });
+	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail('email', 'is not an email address');
+	const now = sim.state.now();
+	const id = sim.state.nextId();
+	const customer: Customer = {
+		id,
+		kind,
+		isActive: false,
+		bound: false,
+		storeId,
+		email,
+		name: text(body, 'name'),
+		countryCode: text(body, 'countryCode'),
+		phoneNumber: text(body, 'phoneNumber'),
+		productName: text(body, 'productName'),
+		productDescription: text(body, 'productDescription'),
+		redirectUrl: url(body, 'redirectUrl'),
+		notifyUrl: url(body, 'notifyUrl'),
+		paymentUrl: `${request.origin}/sim/bind/${id}`,
+		label: '',
+		createdAt: now,
+		updatedAt: now,
+	};
+	if (kind === 'recurring') {
+		const interval = text(body, 'recurringInterval', { required: true });
+		const target = body.recurringTarget;
+		if (typeof target !== 'string') fail('recurringTarget', 'must be a string');
+		const targetNumber = Number(target);
+		const validTarget =
+			interval === 'DAILY' ||
+			(interval === 'WEEKLY' && /^[0-6]$/.test(target)) ||
+			(interval === 'MONTHLY' && /^-?\d+$/.test(target) && targetNumber >= -1 && targetNumber <= 28);
+		if (!['DAILY', 'WEEKLY', 'MONTHLY'].includes(interval)) fail('recurringInterval', 'must be DAILY, WEEKLY or MONTHLY');
+		if (!validTarget) fail('recurringTarget', `is not valid for ${interval}`);
+		const repetition = body.recurringRepetition;
+		if (repetition !== undefined && (typeof repetition !== 'number' || !Number.isInteger(repetition) || repetition < 0)) {
+			fail('recurringRepetition', 'must be a whole number');
+		}
+		customer.recurringPayment = {
+			amount: amount(body),
+			currency: currency(body, 'currency'),
+			recurringInterval: interval,
+			recurringTarget: target,
+			recurringRepetition: repetition ?? 0,
+		};
+	}
+	sim.state.customers.set(id, customer);
+	return ok(publicCustomer(customer));
+}
+
+function publicCustomer(customer: Customer): Json {
+	const { kind: _kind, bound: _bound, ...rest } = customer;
+	return rest;
+}
+
+function boundCustomer(sim: RevenueMonsterSimulator, id: string): Customer {
+	const customer = sim.state.customers.get(id);
+	// RM only knows a customer once the card has been bound.
+	if (!customer || !customer.bound) throw new RmError(404, 'CUSTOMER_NOT_FOUND', 'customer not found');
+	return customer;
+}
+
+route('POST', '/v3/recurring-payment', (sim, request) => createCustomer(sim, request, 'recurring'));
+route('POST', '/v3/tokenized-payment', (sim, request) => createCustomer(sim, request, 'tokenized'));
+route('GET', '/v3/customer/:id', (sim, _request, [id]) => ok(publicCustomer(boundCustomer(sim, id))));
+route('PUT', '/v3/customer/:id/status', (sim, _request, [id]) => {
+	const customer = boundCustomer(sim, id);
+	customer.isActive = !customer.isActive;
+	customer.updatedAt = sim.state.now();
+	return ok(publicCustomer(customer));
+});
+route('GET', '/v3/customer/:id/orders', (sim, request, [id]) => {
+	boundCustomer(sim, id);
+	const orders = sim.state.customerOrders.filter((order) => order.customerId === id);
+	return page(sim, orders, request.query);
+});
+
+function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: string): Json {
+	const customer = boundCustomer(sim, id);
+	const body = requireBody(request);
+	const cents = amount(body);
+	const currencyType = currency(body, 'currency');
+	const title = text(body, 'title', { max: 32 }) || customer.productName || 'Charge';
+	if (!customer.isActive) throw new RmError(400, 'CUSTOMER_INACTIVE', 'customer is inactive');
+	const fault = sim.takeFault(request.method, request.path, ['decline', 'inProcess']);
+	const status = fault?.kind === 'decline' ? 'FAILED' : fault?.kind === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
+	const orderId = sim.state.nextId();
+	const transaction = sim.state.addTransaction({
+		orderId,
+		title,
+		detail: text(body, 'description'),
+		amount: cents,
+		currency: currencyType,
+		type: 'RECURRING_PAYMENT',
+		method: 'CARD',
+		source: 'RECURRING',
+		storeId: customer.storeId,
+		status,
+		errorMessage: fault?.kind === 'decline' ? (fault.reason ?? '9010') : undefined,
+		userId: customer.id,
+		extraInfo: { card: { maskNo: customer.label, method: 'VISA' } },
+	});
+	const order: CustomerOrder = {
+		id: orderId,
+		customerId: customer.id,
+		status: status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
+		amount: cents,
+		currency: currencyType,
+		transactionId: transaction.transactionId,
+		checkoutId: sim.state.nextId(),
+		paymentUrl: status === 'FAILED' ? `${request.origin}/sim/bind/${customer.id}` : '',
+		recurringReference: sim.state.nextId(),
+		createdAt: transaction.createdAt,
+	};
+	sim.state.customerOrders.push(order);
+	if (status === 'SUCCESS' && customer.notifyUrl) {
+		sim.notifyInBackground(customer.notifyUrl, {
+			eventType: 'RECURRING_PAYMENT',
+			data: {
+				amount: cents,
+				currency: currencyType,
+				countryCode: customer.countryCode,
+				phoneNumber: customer.phoneNumber,
+				customerId: customer.id,
+				email: customer.email,
+				name: customer.name,
+				merchantId: sim.state.merchant.id,
+				storeId: customer.storeId,
+				orderId,
+				status,
+				createdAt: transaction.createdAt,
+				updatedAt: transaction.updatedAt,
+			},
+		});
+	}
+	return ok(transaction);
+}
+
+route('POST', '/v3/customer/:id/order', (sim, request, [id]) => chargeBoundCard(sim, request, id));
+route('POST', '/v3/recurring-payment/:id/order', (sim, request, [id]) => chargeBoundCard(sim, request, id));
+route('POST', '/v3/recurring-payment/:id/charge', (sim, request, [id]) => chargeBoundCard(sim, request, id));
+
+// ---------------------------------------------------------------------------------------------
+// Online payment (hosted and direct checkout)
+
+route('POST', '/v3/payment/online', (sim, request) => {
+	const body = requireBody(request);
+	const storeId = store(sim, body);
+	const order = (body.order ?? fail('order', 'is required')) as Json;
+	const orderId = text(order, 'id', { required: true, max: 24 });
+	const title = text(order, 'title', { required: true, max: 32 });
+	const detail = text(order, 'detail', { max: 600 });
+	const additionalData = text(order, 'additionalData', { max: 128 });
+	const cents = amount(order);
+	currency(order, 'currencyType');
+	const type = text(body, 'type', { required: true });
+	if (!['WEB_PAYMENT', 'MOBILE_PAYMENT'].includes(type)) fail('type', 'must be WEB_PAYMENT or MOBILE_PAYMENT');
+	const layoutVersion = text(body, 'layoutVersion');
+	if (layoutVersion && !/^v[1-4]$/.test(layoutVersion)) fail('layoutVersion', 'must be v1 to v4');
+	const methods = body.method ?? [];
+	if (!Array.isArray(methods) || methods.some((method) => typeof method !== 'string' || !/^[A-Z]+_(MY|CN|SG)$/.test(method))) {
+		fail('method', 'must be a list of region-suffixed methods such as TNG_MY');
+	}
+	if (sim.state.usedOrderIds.has(orderId)) throw new RmError(400, 'ORDER_ID_DUPLICATE', 'order id is duplicate');
+	sim.state.usedOrderIds.add(orderId);
+	const now = sim.state.now();
+	const id = sim.state.nextId();
+	const checkout: Checkout = {
+		id,
+		type,
+		transactionId: '',
+		order: { id: orderId, title, detail, additionalData, amount: cents, currencyType: 'MYR' },
+		platform: 'OPEN_API',
+		method: methods as string[],
+		redirectUrl: url(body, 'redirectUrl'),
+		notifyUrl: url(body, 'notifyUrl'),
+		startAt: now,
+		status: 'IN_PROCESS',
+		customer: (body.customer as Json) ?? {},
+		storeId,
+		createdAt: now,
+		updatedAt: now,
+	};
+	sim.state.checkouts.set(id, checkout);
+	return ok({ checkoutId: id, url: `${request.origin}/sim/checkout/${id}` });
+});
+
+route('GET', '/v3/payment/online', (sim, request) => {
+	const checkoutId = request.query.get('checkoutId') ?? fail('checkoutId', 'is required');
+	const checkout = sim.state.checkouts.get(checkoutId);
+	if (!checkout) throw new RmError(404, 'CHECKOUT_NOT_FOUND', 'checkout not found');
+	const { customer: _customer, storeId: _storeId, ...shown } = checkout;
+	return ok(shown);
+});
+
+route('POST', '/v3/payment/online/checkout', (sim, request) => {
+	const body = requireBody(request);
+	const checkoutId = text(body, 'checkoutId', { required: true });
+	const checkout = sim.state.checkouts.get(checkoutId);
+	if (!checkout) throw new RmError(404, 'CHECKOUT_NOT_FOUND', 'checkout not found');
+	const type = text(body, 'type', { required: true });
+	const method = text(body, 'method');
+	const payUrl = `${request.origin}/sim/checkout/${checkoutId}`;
+	switch (type) {
+		case 'URL': {
+			if (!method) fail('method', 'is required');
+			if (method === 'FPX_MY') {
+				const bankCode = text((body.fpx ?? {}) as Json, 'bankCode', { required: true });
+				const bank = sim.state.fpxBanks.find((candidate) => candidate.code === bankCode);
+				if (!bank) fail('fpx.bankCode', 'is not a known bank');
+				if (!bank.isOnline) throw new RmError(400, 'BANK_OFFLINE', 'bank is offline');
+			}
+			if (method === 'GOBIZ_MY') return ok(goBiz(sim, body, checkout, payUrl));
+			return ok({ type: 'URL', url: payUrl });
+		}
+		case 'QRCODE':
+			if (!method) fail('method', 'is required');
+			return ok({ type: 'QRCODE', qrcode: { base64Image: tinyPng().toString('base64'), data: payUrl } });
+		case 'DUITNOW_QRCODE':
+			return ok({ type: 'DUITNOW_QRCODE', qrcode: { base64Image: tinyPng().toString('base64'), data: payUrl } });
+		case 'MINI_PROGRAM':
+			if (!method) fail('method', 'is required');
+			return ok({ type: 'MINI_PROGRAM', data: Buffer.from(JSON.stringify({ checkoutId, method })).toString('base64') });
+		default:
+			return fail('type', 'must be URL, QRCODE, DUITNOW_QRCODE or MINI_PROGRAM');
+	}
+});
+
+/** GoBiz: universal payment gives a URL; a card or a saved token pays at once. */
+function goBiz(sim: RevenueMonsterSimulator, body: Json, checkout: Checkout, payUrl: string): Json {
+	const gobiz = (body.gobiz ?? {}) as Json;
+	const card = body.card as Json | undefined;
+	if (!card) {
+		if (gobiz.type !== 'UNIVERSAL_PAYMENT') fail('gobiz.type', 'must be UNIVERSAL_PAYMENT without a card');
+		return { type: 'URL', url: payUrl };
+	}
+	const number = text(card, 'no', { required: true });
+	if (card.isToken === true) {
+		if (gobiz.type !== 'DIRECT_PAYMENT') fail('gobiz.type', 'must be DIRECT_PAYMENT with a token');
+		const userId = String((checkout.customer as Json)?.userId ?? '');
+		const known = (sim.state.cardTokens.get(userId) ?? []).some((token) => token.token === number);
+		if (!known) throw new RmError(400, 'INVALID_CARD_TOKEN', 'card token not found');
+	} else {
+		if (!/^\d{12,19}$/.test(number)) fail('card.no', 'is not a card number');
+		text(card, 'cvc', { required: true });
+		if (card.isSave === true) {
+			const userId = String((checkout.customer as Json)?.userId ?? '');
+			if (!userId) fail('customer.userId', 'is required to save a card');
+			saveCardToken(sim, userId, String(card.name ?? ''), number, card);
+		}
+	}
+	const transaction = sim.payCheckout(checkout.id, 'GOBIZ_MY');
+	return { type: 'URL', transaction };
+}
+
+function saveCardToken(sim: RevenueMonsterSimulator, userId: string, name: string, number: string, card: Json): void {
+	const now = sim.state.now();
+	const tokens = sim.state.cardTokens.get(userId) ?? [];
+	const token: CardToken = {
+		id: sim.state.nextId(),
+		label: `${number.slice(0, 6)}******${number.slice(-4)}`,
+		provider: 'GOBIZ',
+		token: `tok_${sim.state.nextId()}`,
+		country: 'MY',
+		createdAt: now,
+		updatedAt: now,
+		card: { name, method: 'VISA', lastFourNo: number.slice(-4), expMonth: card.month ?? 12, expYear: card.year ?? 2030 },
+	};
+	tokens.push(token);
+	sim.state.cardTokens.set(userId, tokens);
+}
+
+route('GET', '/v3/payment/fpx-bank', (sim) => ok(Object.fromEntries(sim.state.fpxBanks.map((bank) => [bank.code, bank]))));
+
+route('GET', '/v3/payment/tokens/:userId', (sim, _request, [userId]) => ok(sim.state.cardTokens.get(userId) ?? []));
+route('DELETE', '/v3/payment/tokens/:userId', (sim, request, [userId]) => {
+	const token = text(requireBody(request), 'token', { required: true });
+	const tokens = sim.state.cardTokens.get(userId) ?? [];
+	const remaining = tokens.filter((candidate) => candidate.token !== token);
+	if (remaining.length === tokens.length) throw new RmError(404, 'CARD_TOKEN_NOT_FOUND', 'token not found');
+	sim.state.cardTokens.set(userId, remaining);
+	return ok(remaining);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+function transactionOr404(found: Transaction | undefined): Transaction {
+	if (!found) throw new RmError(404, 'TRANSACTION_NOT_FOUND', 'transaction not found');
+	return found;
+}
+
+route('GET', '/v3/payment/transaction/order/:orderId', (sim, _request, [orderId]) =>
+	ok(transactionOr404(sim.state.transactionByOrderId(orderId))),
+);
+route('GET', '/v3/payment/transaction/:id', (sim, _request, [id]) => ok(transactionOr404(sim.state.transactionById(id))));
+route('GET', '/v3/payment/transactions', (sim, request) => page(sim, [...sim.state.transactions].reverse(), request.query));
+
+route('POST', '/v3/payment/refund', (sim, request) => {
+	const body = requireBody(request);
+	const transaction = transactionOr404(sim.state.transactionById(text(body, 'transactionId', { required: true })));
+	const refund = (body.refund ?? fail('refund', 'is required')) as Json;
+	const type = text(refund, 'type', { required: true });
+	if (type !== 'FULL' && type !== 'PARTIAL') fail('refund.type', 'must be FULL or PARTIAL');
+	currency(refund, 'currencyType');
+	const cents = amount(refund);
+	text(body, 'reason', { required: true });
+	if (transaction.status === 'FULL_REFUNDED') throw new RmError(400, 'PAYMENT_FULLY_REFUNDED', 'payment fully refunded');
+	if (!['SUCCESS', 'PARTIAL_REFUNDED'].includes(transaction.status)) {
+		throw new RmError(400, 'NOT_ALLOW_REFUND', 'transaction is not allowed to refund');
+	}
+	if (type === 'FULL' && cents !== transaction.balanceAmount) fail('refund.amount', 'must equal the balance for a full refund');
+	if (cents > transaction.balanceAmount) throw new RmError(400, 'INSUFFICIENT_REFUND_AMOUNT', 'insufficient refund amount');
+	transaction.balanceAmount -= cents;
+	transaction.status = transaction.balanceAmount === 0 ? 'FULL_REFUNDED' : 'PARTIAL_REFUNDED';
+	transaction.updatedAt = sim.state.now();
+	return ok(transaction);
+});
+
+route('POST', '/v3/payment/reverse', (sim, request) => {
+	const body = requireBody(request);
+	const transaction = transactionOr404(sim.state.transactionByOrderId(text(body, 'orderId', { required: true })));
+	const ageMs = sim.nowMs() - Date.parse(transaction.createdAt);
+	if (ageMs > 15 * 60_000) {
+		throw new RmError(400, 'EXCEED_TIME_FOR_REVERSE_TRANSACTION', 'exceed time for reverse transaction');
+	}
+	if (transaction.status === 'REVERSED') throw new RmError(400, 'TRANSACTION_REVERSED', 'transaction already reversed');
+	transaction.status = 'REVERSED';
+	transaction.balanceAmount = 0;
+	transaction.updatedAt = sim.state.now();
+	return ok(transaction);
+});
