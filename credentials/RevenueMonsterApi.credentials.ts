@@ -94,6 +94,8 @@ export class RevenueMonsterApi implements ICredentialType {
 			description:
 				'Your RSA private key. Its public half must be uploaded in Developer → Applications → Public Key. PEM (PKCS#1 or PKCS#8), with real or "\\n" line breaks, or only the base64 body.',
 		},
+		// The contract makes it a password field: not secret, but long and noisy to show.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'Server Public Key',
 			name: 'serverPublicKey',
@@ -107,7 +109,7 @@ export class RevenueMonsterApi implements ICredentialType {
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'hidden',
-			typeOptions: { expirable: true },
+			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
 	];

@@ -119,7 +119,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		const details = node.credentials?.[typeName];
 		if (details?.id) {
 			const record = this.stored.get(details.id);
-			if (record) record.data = { ...record.data, ...output };
+			if (record) record.data = { ...record.data, ...output } as ICredentialDataDecryptedObject;
 			return Object.assign(credentials, output);
 		}
 		return undefined;
@@ -153,7 +153,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 			null,
 			null,
 		) as ICredentialDataDecryptedObject;
-		return { ...withDefaults, ...record.data, accessToken: record.data.accessToken ?? '' };
+		return { ...withDefaults, ...record.data, accessToken: record.data.accessToken ?? '' } as ICredentialDataDecryptedObject;
 	}
 
 	async updateCredentials(

@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials, CREDENTIAL_ID } from '../helpers/n8n';
 import { RequestTestNode } from '../helpers/request-node';
 import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
@@ -10,7 +11,7 @@ afterAll(async () => {
 	await simulator.stop();
 });
 
-function request(helper: InMemoryCredentialsHelper, parameters: Record<string, unknown>, items?: object[]) {
+function request(helper: InMemoryCredentialsHelper, parameters: IDataObject, items?: object[]) {
 	return runNode({
 		nodeType: new RequestTestNode(),
 		typeName: 'test.rmRequest',

@@ -9,6 +9,7 @@ import type {
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
 
 import { hostsFor } from './environment';
 import { canonicalJson, parsePrivateKey, signRequest } from './signature';
@@ -44,12 +45,13 @@ export async function fetchAccessToken(
 	const clientId = String(credentials.clientId ?? '').trim();
 	const clientSecret = String(credentials.clientSecret ?? '').trim();
 	if (!clientId || !clientSecret) {
-		throw new Error('Enter the Client ID and Client Secret from the Revenue Monster portal');
+		throw new UserError('Enter the Client ID and Client Secret from the Revenue Monster portal');
 	}
 	const { oauthBaseUrl } = hostsFor(credentials);
 	const tokenUrl = `${oauthBaseUrl}/v1/token`;
 
-	let response: { statusCode: number; body: unknown };
+	let response: { statusCode: number; body: unknown } | undefined;
+	let unreachable = '';
 	try {
 		response = (await this.helpers.httpRequest({
 			method: 'POST',
@@ -65,8 +67,10 @@ export async function fetchAccessToken(
 			timeout: 30_000,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
-		const reason = (error as { code?: string }).code ?? (error as Error).message;
-		throw new Error(`Could not reach Revenue Monster's token service at ${tokenUrl} (${reason})`);
+		unreachable = (error as { code?: string }).code ?? (error as Error).message;
+	}
+	if (!response) {
+		throw new UserError(`Could not reach Revenue Monster's token service at ${tokenUrl} (${unreachable})`);
 	}
 
 	const body = (response.body ?? {}) as IDataObject;
@@ -80,7 +84,7 @@ export async function fetchAccessToken(
 		code === 'InvalidClient' || code === 'UnAuthorizedClient' || response.statusCode === 401
 			? ': check the Client ID, the Client Secret and that the environment (sandbox or production) is the one they were issued for'
 			: '';
-	throw new Error(`${hint}${checkEnvironment} (HTTP ${response.statusCode}${code ? `, ${code}` : ''})`);
+	throw new UserError(`${hint}${checkEnvironment} (HTTP ${response.statusCode}${code ? `, ${code}` : ''})`);
 }
 
 function headerNamesWithout(headers: IDataObject | undefined, names: string[]): IDataObject {

@@ -14,6 +14,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { revenueMonsterApiError, revenueMonsterErrorOf, type RevenueMonsterError } from './errors';
+import { throttleFor } from './throttle';
 
 export const CREDENTIAL_TYPE = 'revenueMonsterApi';
 
@@ -121,8 +122,10 @@ export async function revenueMonsterRequest(
 	let readTries = 0;
 	let tokenRetryStatus: number | undefined;
 
+	const throttle = throttleFor(this);
 	for (;;) {
 		let failure: FailedCall;
+		await throttle?.wait();
 		try {
 			const body = (await this.helpers.httpRequestWithAuthentication.call(
 				this,

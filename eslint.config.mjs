@@ -1,0 +1,9 @@
+import { config } from '@n8n/node-cli/eslint';
+
+export default [
+	...config,
+	{
+		// The simulator, tests and scripts are dev tooling, not part of the published package.
+		ignores: ['dist/**', 'test/**', 'scripts/**', 'coverage/**', 'jest.config.js', 'gulpfile.js'],
+	},
+];

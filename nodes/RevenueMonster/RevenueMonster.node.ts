@@ -1,0 +1,74 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { operationProperties } from './actions/operations';
+import { router } from './actions/router';
+
+export class RevenueMonster implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Revenue Monster',
+		name: 'revenueMonster',
+		icon: { light: 'file:../../icons/revenueMonster.svg', dark: 'file:../../icons/revenueMonster.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Charge cards, take payments, refund and look up transactions with Revenue Monster',
+		defaults: { name: 'Revenue Monster' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'revenueMonsterApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Customer',
+						value: 'customer',
+						description: 'Customers whose card is saved: billed on a schedule by RM (recurring) or by you (tokenized)',
+					},
+					{ name: 'Order', value: 'order', description: "Charge a customer's saved card now" },
+					{ name: 'Checkout', value: 'checkout', description: 'Take a payment through a payment page, QR code or bank' },
+					{ name: 'Card Token', value: 'token', description: 'Cards a checkout customer saved' },
+					{ name: 'FPX Bank', value: 'fpx', description: 'Malaysian online banking (FPX) banks' },
+					{ name: 'Transaction', value: 'transaction', description: 'Look up, refund or reverse payments' },
+				],
+				default: 'customer',
+			},
+			...operationProperties,
+			{
+				displayName: 'Request Options',
+				name: 'requestOptions',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Concurrency',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 16 },
+						default: 1,
+						description:
+							'How many items are sent to Revenue Monster at the same time. A charge whose outcome is unknown is never retried, whatever this is.',
+					},
+					{
+						displayName: 'Max Requests per Second',
+						name: 'maxRequestsPerSecond',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'Upper limit on calls to Revenue Monster per second across all items; 0 means no limit',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,79 @@
+/**
+ * Hands each input item to its operation, in order, and turns failures into n8n's conventions:
+ * "Continue on fail" / error output gets one error item per failed item while the others go on,
+ * every output item carries pairedItem. Items run one at a time unless the user raises
+ * Concurrency; a requests-per-second cap holds across all of them.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { RequestThrottle, setThrottle } from '../transport/throttle';
+import { operationFor } from './operations';
+
+interface RequestOptions {
+	concurrency?: number;
+	maxRequestsPerSecond?: number;
+}
+
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+	const context = (error as NodeApiError).context ?? {};
+	const json: IDataObject = { error: error.message };
+	const description = (error as NodeApiError).description;
+	if (description) json.description = description;
+	if (context.revenueMonsterCode) json.code = context.revenueMonsterCode as string;
+	if (context.transactionId) json.transactionId = context.transactionId as string;
+	if ((error as NodeApiError).httpCode) json.httpCode = (error as NodeApiError).httpCode;
+	return {
+		json,
+		error: error instanceof NodeApiError || error instanceof NodeOperationError ? error : undefined,
+		pairedItem: { item: itemIndex },
+	};
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = operationFor(resource, operation);
+	if (!execute) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+
+	const options = this.getNodeParameter('requestOptions', 0, {}) as RequestOptions;
+	const concurrency = Math.max(1, Math.min(Math.floor(options.concurrency ?? 1), 16));
+	setThrottle(this, options.maxRequestsPerSecond ? new RequestThrottle(options.maxRequestsPerSecond) : undefined);
+
+	const results: INodeExecutionData[][] = new Array(items.length);
+	let next = 0;
+	let stopError: Error | undefined;
+
+	const worker = async (): Promise<void> => {
+		while (stopError === undefined && next < items.length) {
+			const itemIndex = next++;
+			try {
+				const output = await execute.call(this, itemIndex);
+				results[itemIndex] = output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+			} catch (caught) {
+				const error = caught as Error;
+				if (this.continueOnFail()) {
+					results[itemIndex] = [errorItem(error, itemIndex)];
+					continue;
+				}
+				if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+					if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+					stopError = error;
+				} else {
+					stopError = new NodeOperationError(this.getNode(), error, { itemIndex });
+				}
+			}
+		}
+	};
+
+	try {
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	} finally {
+		setThrottle(this, undefined);
+	}
+	if (stopError) throw stopError;
+	return [results.flat()];
+}

@@ -1,0 +1,119 @@
+/**
+ * Checks made before any request is sent, so a bad item fails alone, with an error that names the
+ * field, the item and the value, and nothing reaches Revenue Monster.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** RM's smallest amount: 10 cents (RM 0.10). */
+export const MINIMUM_AMOUNT_CENTS = 10;
+
+function shown(value: unknown): string {
+	if (typeof value === 'string') return JSON.stringify(value);
+	if (value === undefined) return 'nothing';
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value);
+	}
+}
+
+export function invalidParameter(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	rule: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Invalid ${field} in item ${itemIndex}: ${shown(value)} ${rule}`,
+		{ itemIndex, description: `Nothing was sent to Revenue Monster for item ${itemIndex}.` },
+	);
+}
+
+/**
+ * An amount in integer cents (100 = RM 1.00), at least 10. Accepts a number or a string of digits
+ * (expressions often yield strings); refuses decimals, negatives, "RM10", "1e3", blanks.
+ */
+export function amountInCents(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): number {
+	let cents: number | undefined;
+	if (typeof value === 'number' && Number.isInteger(value)) cents = value;
+	else if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) cents = Number(value.trim());
+	if (cents === undefined) {
+		const hint =
+			(typeof value === 'number' || (typeof value === 'string' && /^\s*-?\d*\.\d+\s*$/.test(value)))
+				? ` (amounts are whole cents: RM 12.50 is 1250)`
+				: '';
+		throw invalidParameter(context, itemIndex, field, value, `is not a whole number of cents${hint}`);
+	}
+	if (!Number.isSafeInteger(cents)) throw invalidParameter(context, itemIndex, field, value, 'is too large');
+	if (cents < MINIMUM_AMOUNT_CENTS) {
+		throw invalidParameter(
+			context,
+			itemIndex,
+			field,
+			value,
+			`is below Revenue Monster's minimum of ${MINIMUM_AMOUNT_CENTS} cents (RM 0.10)`,
+		);
+	}
+	return cents;
+}
+
+/** A required or optional text with a maximum length; returns the trimmed text ('' when absent). */
+export function textUpTo(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	options: { max?: number; required?: boolean } = {},
+): string {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (options.required && text === '') {
+		throw invalidParameter(context, itemIndex, field, value, 'is required');
+	}
+	if (options.max !== undefined && text.length > options.max) {
+		throw invalidParameter(
+			context,
+			itemIndex,
+			field,
+			value,
+			`is ${text.length} characters long; Revenue Monster accepts at most ${options.max}`,
+		);
+	}
+	return text;
+}
+
+/** An absolute http(s) URL, as RM requires for redirect and notify URLs. */
+export function absoluteUrl(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	options: { required?: boolean } = { required: true },
+): string {
+	const text = textUpTo(context, itemIndex, field, value, { required: options.required });
+	if (text === '') return text;
+	let valid = false;
+	try {
+		const parsed = new URL(text);
+		valid = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+	} catch {
+		valid = false;
+	}
+	if (!valid) throw invalidParameter(context, itemIndex, field, value, 'is not an absolute http(s) URL');
+	return text;
+}
+
+export function emailAddress(context: IExecuteFunctions, itemIndex: number, field: string, value: unknown): string {
+	const text = textUpTo(context, itemIndex, field, value, { required: true });
+	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) {
+		throw invalidParameter(context, itemIndex, field, value, 'is not an email address');
+	}
+	return text;
+}
