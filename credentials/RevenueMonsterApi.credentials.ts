@@ -132,5 +132,25 @@ export class RevenueMonsterApi implements ICredentialType {
 			method: 'GET',
 			url: '/v3/merchant',
 		},
+		// The token was already issued when this request fails, so the client ID and secret are
+		// right: what is left is the key pair (or the clock, or the environment).
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 400,
+					message:
+						'Client ID and secret are valid, but Revenue Monster rejected the signed request: the private key does not match the public key uploaded in Developer → Applications (or this machine’s clock is off by more than 2 minutes)',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Client ID and secret are valid, but Revenue Monster refused the signed request: check that the private key matches the public key uploaded in Developer → Applications, and that the environment is the one the keys belong to',
+				},
+			},
+		],
 	};
 }

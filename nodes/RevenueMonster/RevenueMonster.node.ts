@@ -25,15 +25,15 @@ export class RevenueMonster implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Card Token', value: 'token', description: 'Cards a checkout customer saved' },
+					{ name: 'Checkout', value: 'checkout', description: 'Take a payment through a payment page, QR code or bank' },
 					{
 						name: 'Customer',
 						value: 'customer',
 						description: 'Customers whose card is saved: billed on a schedule by RM (recurring) or by you (tokenized)',
 					},
-					{ name: 'Order', value: 'order', description: "Charge a customer's saved card now" },
-					{ name: 'Checkout', value: 'checkout', description: 'Take a payment through a payment page, QR code or bank' },
-					{ name: 'Card Token', value: 'token', description: 'Cards a checkout customer saved' },
 					{ name: 'FPX Bank', value: 'fpx', description: 'Malaysian online banking (FPX) banks' },
+					{ name: 'Order', value: 'order', description: "Charge a customer's saved card now" },
 					{ name: 'Transaction', value: 'transaction', description: 'Look up, refund or reverse payments' },
 				],
 				default: 'customer',

@@ -308,5 +308,92 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	return { run, outputs: (taskData?.data?.main ?? []) as INodeExecutionData[][], error };
 }
 
-export { CredentialTestContext, RoutingNode, ExecuteContext, createRunExecutionData };
-export type { IRunExecutionData, ITaskDataConnections };
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * "Test credential" as n8n's server runs it: the credential's `test.request` on a temporary noOp node
+ * through n8n-core's RoutingNode and ExecuteContext (so preAuthentication is forced, as for a test),
+ * and the same mapping of failures to a message (rules by status code, else the status text).
+ */
+export async function testCredential(
+	credentialsHelper: InMemoryCredentialsHelper,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
+	const credentialType = new RevenueMonsterApi();
+	const id = 'credential-under-test';
+	credentialsHelper.save(id, data);
+	const testNodeType: INodeType = {
+		description: {
+			displayName: 'No Operation',
+			name: 'n8n-nodes-base.noOp',
+			group: ['organization'],
+			version: 1,
+			description: 'credential test',
+			defaults: { name: 'Temp' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'revenueMonsterApi', required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: credentialType.test.request }, default: '' },
+			],
+		} as unknown as INodeType['description'],
+	};
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { revenueMonsterApi: { id, name: 'under test' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new TestNodeTypes({ 'n8n-nodes-base.noOp': testNodeType }),
+	});
+	const additionalData = additionalDataFor(credentialsHelper);
+	const decrypted = await credentialsHelper.getDecrypted(additionalData, { id, name: 'under test' }, 'revenueMonsterApi');
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createRunExecutionData({ resultData: { runData: {} } } as never),
+		0,
+		[],
+		{ main: [[{ json: {} }]] } as ITaskDataConnections,
+		{ node, data: {}, source: null } as IExecuteData,
+		[],
+	);
+	const routingNode = new RoutingNode(context, testNodeType, {
+		id,
+		name: 'under test',
+		type: 'revenueMonsterApi',
+		data: decrypted,
+	});
+	try {
+		await routingNode.runNode();
+	} catch (caught) {
+		const error = caught as Error & { cause?: { response?: { status: number; statusText?: string }; code?: string } };
+		const response = error.cause?.response;
+		if (response) {
+			for (const rule of credentialType.test.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === response.status) {
+					return { status: 'Error', message: rule.properties.message };
+				}
+			}
+			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}` };
+		}
+		if (error.cause?.code) return { status: 'Error', message: error.cause.code };
+		return { status: 'Error', message: error.message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+export { CredentialTestContext, ExecuteContext, createRunExecutionData };
+export type { IRunExecutionData };

@@ -37,6 +37,23 @@ function oauthErrorCode(body: unknown): string | undefined {
 	return typeof code === 'string' ? code : undefined;
 }
 
+/**
+ * The connection failure in words. Raw codes such as ECONNREFUSED are left out on purpose: n8n swaps
+ * any message containing one for its own generic text, which would lose the URL we name.
+ */
+function connectionProblem(error: unknown): string {
+	const code = String((error as { code?: string }).code ?? '');
+	const words: Record<string, string> = {
+		ECONNREFUSED: 'the connection was refused',
+		ENOTFOUND: 'the host name was not found',
+		EAI_AGAIN: 'the host name could not be resolved',
+		ETIMEDOUT: 'the connection timed out',
+		ECONNABORTED: 'the request timed out',
+		ECONNRESET: 'the connection was closed',
+	};
+	return words[code] ?? 'the connection failed';
+}
+
 /** POST {oauth}/v1/token with client credentials. Errors name the cause and never echo a secret. */
 export async function fetchAccessToken(
 	this: IHttpRequestHelper,
@@ -67,10 +84,10 @@ export async function fetchAccessToken(
 			timeout: 30_000,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
-		unreachable = (error as { code?: string }).code ?? (error as Error).message;
+		unreachable = connectionProblem(error);
 	}
 	if (!response) {
-		throw new UserError(`Could not reach Revenue Monster's token service at ${tokenUrl} (${unreachable})`);
+		throw new UserError(`Could not reach Revenue Monster's token service at ${tokenUrl}: ${unreachable}`);
 	}
 
 	const body = (response.body ?? {}) as IDataObject;

@@ -10,6 +10,7 @@ import type {
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
+	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
@@ -102,11 +103,15 @@ function outcomeUnknownError(
 	const what = failure.noAnswer
 		? 'no answer came back (timeout or dropped connection)'
 		: `Revenue Monster answered HTTP ${failure.status}`;
-	return new NodeApiError(context.getNode(), (failure.cause ?? {}) as never, {
-		message: `Outcome unknown: ${request.method} ${request.path} was sent but ${what}. It was not retried, so nothing was charged twice.`,
+	const message = `Outcome unknown: ${request.method} ${request.path} was sent but ${what}. It was not retried, so nothing was charged twice.`;
+	// A fresh error body on purpose: wrapping the network error would let n8n replace this message
+	// with its generic one for the error code (which, for timeouts, suggests "Retry on Fail").
+	return new NodeApiError(context.getNode(), { message } as JsonObject, {
+		message,
 		description:
 			'The payment, refund or reversal may or may not have happened. Before trying again, look it up: ' +
-			'Transaction → Get by Order ID (or Customer → Get Orders for a card charge). Only retry if it is not there.',
+			'Transaction → Get by Order ID (or Customer → Get Orders for a card charge). Only retry if it is not there. ' +
+			'Do not turn on "Retry On Fail" for this node: it would send the request again.',
 		itemIndex: request.itemIndex,
 		httpCode: failure.status ? String(failure.status) : undefined,
 	});
