@@ -1,8 +1,12 @@
-// Copies the icons next to the compiled nodes and credentials, where their `file:` paths point.
-const { src, dest } = require('gulp');
+// Copies the icons and the nodes' codex files next to the compiled code, where n8n looks for them.
+const { src, dest, parallel } = require('gulp');
 
 function buildIcons() {
 	return src('icons/*.svg', { encoding: false }).pipe(dest('dist/icons'));
 }
 
-exports['build:icons'] = buildIcons;
+function copyCodex() {
+	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
+}
+
+exports['build:icons'] = parallel(buildIcons, copyCodex);
