@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operationProperties } from './actions/operations';
 import { router } from './actions/router';
+import { getFpxBanks, getStores } from './methods/loadOptions';
 
 export class RevenueMonster implements INodeType {
 	description: INodeTypeDescription = {
@@ -67,6 +68,8 @@ export class RevenueMonster implements INodeType {
 			},
 		],
 	};
+
+	methods = { loadOptions: { getStores, getFpxBanks } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

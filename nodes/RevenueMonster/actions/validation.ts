@@ -117,3 +117,85 @@ export function emailAddress(context: IExecuteFunctions, itemIndex: number, fiel
 	}
 	return text;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Customers and orders (recurring schedule, currency, choices an expression may fill in)
+
+/** One of a fixed list: options fields can still receive anything through an expression. */
+export function oneOfValues<T extends string>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	allowed: readonly T[],
+): T {
+	const text = typeof value === 'string' ? value.trim() : value;
+	if (typeof text === 'string' && (allowed as readonly string[]).includes(text)) return text as T;
+	throw invalidParameter(context, itemIndex, field, value, `is not one of ${allowed.join(', ')}`);
+}
+
+/** Revenue Monster charges in Malaysian ringgit only. */
+export function ringgitCurrency(context: IExecuteFunctions, itemIndex: number, field: string, value: unknown): 'MYR' {
+	if (typeof value === 'string' && value.trim() === 'MYR') return 'MYR';
+	throw invalidParameter(
+		context,
+		itemIndex,
+		field,
+		value,
+		'is not a supported currency: Revenue Monster accepts MYR only',
+	);
+}
+
+/** A whole number of at least `min`, from a number or a string of digits. */
+export function wholeNumberAtLeast(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	min: number,
+): number {
+	let whole: number | undefined;
+	if (typeof value === 'number' && Number.isSafeInteger(value)) whole = value;
+	else if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) whole = Number(value.trim());
+	if (whole === undefined || !Number.isSafeInteger(whole)) {
+		throw invalidParameter(context, itemIndex, field, value, 'is not a whole number');
+	}
+	if (whole < min) throw invalidParameter(context, itemIndex, field, value, `is below the minimum of ${min}`);
+	return whole;
+}
+
+/**
+ * The day a recurring customer is charged, as the string RM expects: WEEKLY "0" (Sunday) to "6"
+ * (Saturday); MONTHLY "-1" (last day), "0" (first day) or "1" to "28"; DAILY ignores it.
+ * A number from an expression is accepted and sent as its string.
+ */
+export function recurringTargetFor(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	interval: 'DAILY' | 'WEEKLY' | 'MONTHLY',
+): string {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (interval === 'DAILY') return text;
+	const day = /^-?\d+$/.test(text) ? Number(text) : undefined;
+	if (interval === 'WEEKLY' && (day === undefined || day < 0 || day > 6)) {
+		throw invalidParameter(
+			context,
+			itemIndex,
+			field,
+			value,
+			'is not a day of the week for WEEKLY: use "0" (Sunday) to "6" (Saturday)',
+		);
+	}
+	if (interval === 'MONTHLY' && (day === undefined || day < -1 || day > 28)) {
+		throw invalidParameter(
+			context,
+			itemIndex,
+			field,
+			value,
+			'is not a day of the month for MONTHLY: use "-1" (last day), "0" (first day) or "1" to "28"',
+		);
+	}
+	return String(day);
+}

@@ -1,0 +1,120 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { revenueMonsterRequest } from '../../transport/request';
+import { amountInCents, oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
+import { customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
+
+const operation = ['createRecurring'];
+const show = { resource: ['customer'], operation };
+
+export const description: INodeProperties[] = [
+	storeIdField(operation),
+	emailField(operation),
+	{
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
+		default: 'MYR',
+		description: 'Currency of the recurring charge',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Amount (Cents)',
+		name: 'amount',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		placeholder: '1000',
+		description: 'What Revenue Monster charges the card each time, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Interval',
+		name: 'recurringInterval',
+		type: 'options',
+		options: [
+			{ name: 'Daily', value: 'DAILY', description: 'Charge every day' },
+			{ name: 'Monthly', value: 'MONTHLY', description: 'Charge once a month, on the day set below' },
+			{ name: 'Weekly', value: 'WEEKLY', description: 'Charge once a week, on the day set below' },
+		],
+		default: 'MONTHLY',
+		description: 'How often Revenue Monster charges the card',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Charge Day',
+		name: 'recurringTarget',
+		type: 'string',
+		required: true,
+		default: '1',
+		placeholder: '1',
+		description:
+			'Which day the card is charged. Weekly: 0 (Sunday) to 6 (Saturday). Monthly: -1 (last day of the month), 0 (first day) or 1 to 28. Ignored for Daily.',
+		displayOptions: { show },
+	},
+	...returnUrlFields(operation),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			...customerDetailOptions(),
+			{
+				displayName: 'Number of Charges',
+				name: 'recurringRepetition',
+				type: 'number',
+				default: 12,
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				description:
+					"How many times Revenue Monster charges the card in total. Leave out to use Revenue Monster's default.",
+			},
+		],
+	},
+];
+
+/**
+ * Creates the customer and their schedule. Nothing is charged yet: the output's paymentUrl is where
+ * the customer enters their card; charges start once it is bound.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const additionalFields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const interval = oneOfValues(this, itemIndex, 'Interval', this.getNodeParameter('recurringInterval', itemIndex), [
+		'DAILY',
+		'WEEKLY',
+		'MONTHLY',
+	] as const);
+	const body: IDataObject = {
+		...customerBody(this, itemIndex, additionalFields),
+		currency: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
+		amount: amountInCents(this, itemIndex, 'Amount', this.getNodeParameter('amount', itemIndex)),
+		recurringInterval: interval,
+		recurringTarget: recurringTargetFor(
+			this,
+			itemIndex,
+			'Charge Day',
+			this.getNodeParameter('recurringTarget', itemIndex, ''),
+			interval,
+		),
+	};
+	if (additionalFields.recurringRepetition !== undefined) {
+		body.recurringRepetition = wholeNumberAtLeast(
+			this,
+			itemIndex,
+			'Number of Charges',
+			additionalFields.recurringRepetition,
+			1,
+		);
+	}
+	const response = await revenueMonsterRequest.call(this, {
+		method: 'POST',
+		path: '/v3/recurring-payment',
+		body,
+		itemIndex,
+	});
+	return [{ json: response.item as IDataObject }];
+}

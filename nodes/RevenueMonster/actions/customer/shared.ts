@@ -1,0 +1,144 @@
+/** Fields and body parts the customer operations have in common. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { absoluteUrl, emailAddress, textUpTo } from '../validation';
+
+/** The customer ID field, shown for the given customer operations. */
+export function customerIdField(operation: string[]): INodeProperties {
+	return {
+		displayName: 'Customer ID',
+		name: 'customerId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '1671703158559365205',
+		description:
+			'The ID Revenue Monster gave the customer when it was created (the "ID" in the output of Create Recurring Customer or Create Tokenized Customer)',
+		displayOptions: { show: { resource: ['customer'], operation } },
+	};
+}
+
+/** The store the customer belongs to, picked from the merchant's stores. */
+export function storeIdField(operation: string[]): INodeProperties {
+	return {
+		displayName: 'Store Name or ID',
+		name: 'storeId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getStores' },
+		required: true,
+		default: '',
+		description:
+			'The store the payments are made to. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { resource: ['customer'], operation } },
+	};
+}
+
+export function emailField(operation: string[]): INodeProperties {
+	return {
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		required: true,
+		default: '',
+		description: "The customer's email address",
+		displayOptions: { show: { resource: ['customer'], operation } },
+	};
+}
+
+/** Where the customer's browser returns after binding a card, and where RM reports each payment. */
+export function returnUrlFields(operation: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Redirect URL',
+			name: 'redirectUrl',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'https://shop.example.com/card-saved',
+			description:
+				'Where Revenue Monster sends the customer after they enter their card. The page is told the outcome, but that is not proof of anything: use the notify URL or Get Customer.',
+			displayOptions: { show: { resource: ['customer'], operation } },
+		},
+		{
+			displayName: 'Notify URL',
+			name: 'notifyUrl',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'https://n8n.example.com/webhook/…/notify',
+			description:
+				'Where Revenue Monster reports each successful payment. Paste the URL of a Revenue Monster Trigger node here.',
+			displayOptions: { show: { resource: ['customer'], operation } },
+		},
+	];
+}
+
+/** The optional details both kinds of customer take, in the "Additional Fields" collection. */
+export function customerDetailOptions(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Country Code',
+			name: 'countryCode',
+			type: 'string',
+			default: '',
+			placeholder: '60',
+			description: 'Calling code of the phone number, digits only (60 for Malaysia)',
+		},
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			default: '',
+			description: "The customer's name",
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'phoneNumber',
+			type: 'string',
+			default: '',
+			placeholder: '123456789',
+			description: 'Phone number without the country code',
+		},
+		{
+			displayName: 'Product Description',
+			name: 'productDescription',
+			type: 'string',
+			default: '',
+			description: 'What the customer is paying for, as shown on the card binding page',
+		},
+		{
+			displayName: 'Product Name',
+			name: 'productName',
+			type: 'string',
+			default: '',
+			description: 'Name of what the customer is paying for, as shown on the card binding page',
+		},
+	];
+}
+
+/** storeId, email, URLs and the optional details, checked, for either kind of customer. */
+export function customerBody(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	additionalFields: IDataObject,
+): IDataObject {
+	const body: IDataObject = {
+		storeId: textUpTo(context, itemIndex, 'Store', context.getNodeParameter('storeId', itemIndex), { required: true }),
+		email: emailAddress(context, itemIndex, 'Email', context.getNodeParameter('email', itemIndex)),
+		redirectUrl: absoluteUrl(context, itemIndex, 'Redirect URL', context.getNodeParameter('redirectUrl', itemIndex)),
+		notifyUrl: absoluteUrl(context, itemIndex, 'Notify URL', context.getNodeParameter('notifyUrl', itemIndex)),
+	};
+	const details: Array<[string, string]> = [
+		['name', 'Name'],
+		['countryCode', 'Country Code'],
+		['phoneNumber', 'Phone Number'],
+		['productName', 'Product Name'],
+		['productDescription', 'Product Description'],
+	];
+	for (const [name, label] of details) {
+		const text = textUpTo(context, itemIndex, label, additionalFields[name]);
+		if (text !== '') body[name] = text;
+	}
+	return body;
+}
