@@ -15,17 +15,22 @@ interface RequestOptions {
 	maxRequestsPerSecond?: number;
 }
 
+/**
+ * The item "Continue on fail" emits. Only `error` and `details` keys, and no `item.error`: n8n then
+ * routes it to the error output merged with the input item, and keeps `details` (with `item.error`
+ * set, n8n would reduce the JSON to the message alone).
+ */
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const context = (error as NodeApiError).context ?? {};
-	const json: IDataObject = { error: error.message };
+	const details: IDataObject = {};
+	if (context.revenueMonsterCode) details.code = context.revenueMonsterCode as string;
+	if (context.transactionId) details.transactionId = context.transactionId as string;
+	if (context.reason) details.reason = context.reason as string;
+	if ((error as NodeApiError).httpCode) details.httpCode = (error as NodeApiError).httpCode;
 	const description = (error as NodeApiError).description;
-	if (description) json.description = description;
-	if (context.revenueMonsterCode) json.code = context.revenueMonsterCode as string;
-	if (context.transactionId) json.transactionId = context.transactionId as string;
-	if ((error as NodeApiError).httpCode) json.httpCode = (error as NodeApiError).httpCode;
+	if (description) details.description = description;
 	return {
-		json,
-		error: error instanceof NodeApiError || error instanceof NodeOperationError ? error : undefined,
+		json: Object.keys(details).length ? { error: error.message, details } : { error: error.message },
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -47,8 +52,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let next = 0;
 	let stopError: Error | undefined;
 
-	const worker = async (): Promise<void> => {
-		while (stopError === undefined && next < items.length) {
+	const worker = async (maxItems = items.length): Promise<void> => {
+		for (let done = 0; done < maxItems && stopError === undefined && next < items.length; done++) {
 			const itemIndex = next++;
 			try {
 				const output = await execute.call(this, itemIndex);
@@ -70,7 +75,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	try {
-		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+		// The first item runs alone: it fetches the access token that the concurrent items then
+		// share, instead of each of them asking Revenue Monster for one at the same moment.
+		if (concurrency > 1) await worker(1);
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, () => worker()));
 	} finally {
 		setThrottle(this, undefined);
 	}
