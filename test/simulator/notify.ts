@@ -2,7 +2,7 @@
 import { generateKeyPairSync, type KeyObject } from 'crypto';
 import http from 'http';
 
-import { createNonce, signNotification } from '../../nodes/RevenueMonster/transport/signature';
+import { canonicalJson, createNonce, signNotification } from '../../nodes/RevenueMonster/transport/signature';
 import type { Json } from './state';
 
 export type NotificationVariant =
@@ -27,11 +27,37 @@ function keyThatIsNotRms(): KeyObject {
 	return strangerKey;
 }
 
+export interface NotificationOptions {
+	/**
+	 * Where the notification travels: in the body (what RM does for POST), or, for a bodyless GET,
+	 * as `?eventType=…&data=<JSON>` (signed as if it were the body).
+	 */
+	placement?: 'body' | 'query';
+	/** Content-Type to send instead of application/json */
+	contentType?: string;
+}
+
 export interface PreparedNotification {
 	rawBody: string;
+	/** `?…` appended to the URL, or '' */
+	query: string;
 	headers: Record<string, string>;
 	/** how many times to send it */
 	times: number;
+}
+
+/** Moves a (possibly tampered or malformed) JSON body into the query string. */
+function toQuery(rawBody: string): string {
+	let eventType = '';
+	let data = rawBody;
+	try {
+		const parsed = JSON.parse(rawBody) as Json;
+		eventType = String(parsed.eventType ?? '');
+		data = canonicalJson(parsed.data ?? {});
+	} catch {
+		// malformed: sent as it is
+	}
+	return `?eventType=${encodeURIComponent(eventType)}&data=${encodeURIComponent(data)}`;
 }
 
 /** Builds the bytes and headers of one notification variant. */
@@ -41,6 +67,7 @@ export function prepareNotification(
 	variant: NotificationVariant,
 	method: 'POST' | 'GET',
 	nowMs: number,
+	options: NotificationOptions = {},
 ): PreparedNotification {
 	const timestamp = Math.floor((variant === 'stale' ? nowMs - 3_600_000 : nowMs) / 1000).toString();
 	const key = variant === 'wrongKey' ? keyThatIsNotRms() : serverKey;
@@ -58,8 +85,10 @@ export function prepareNotification(
 	if (variant === 'malformed') rawBody = rawBody.slice(0, Math.max(1, rawBody.length - 7));
 	const headers: Record<string, string> =
 		variant === 'unsigned' ? {} : { ...signed.headers };
-	headers['Content-Type'] = 'application/json';
-	return { rawBody, headers, times: variant === 'duplicate' ? 2 : 1 };
+	headers['Content-Type'] = options.contentType ?? 'application/json';
+	const times = variant === 'duplicate' ? 2 : 1;
+	if (options.placement === 'query') return { rawBody: '', query: toQuery(rawBody), headers, times };
+	return { rawBody, query: '', headers, times };
 }
 
 function send(url: string, method: string, rawBody: string, headers: Record<string, string>): Promise<number> {
@@ -86,11 +115,12 @@ export async function deliverNotification(
 	variant: NotificationVariant,
 	method: 'POST' | 'GET',
 	nowMs: number,
+	options: NotificationOptions = {},
 ): Promise<number[]> {
-	const prepared = prepareNotification(serverKey, body, variant, method, nowMs);
+	const prepared = prepareNotification(serverKey, body, variant, method, nowMs, options);
 	const statuses: number[] = [];
 	for (let i = 0; i < prepared.times; i++) {
-		statuses.push(await send(url, method, prepared.rawBody, prepared.headers));
+		statuses.push(await send(url + prepared.query, method, prepared.rawBody, prepared.headers));
 	}
 	return statuses;
 }

@@ -1,0 +1,97 @@
+/**
+ * Is this notification from Revenue Monster, and recent? Checks the X-Signature made with RM's server
+ * key over the exact bytes received (callback form of the sign string: no requestUrl), and the
+ * X-Timestamp window. Pure and synchronous, so the benchmark can time it on its own.
+ */
+import type { KeyObject } from 'crypto';
+
+import { verifyNotificationSignature } from '../transport/signature';
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+/** A header by name, whatever its case; the first value when repeated. */
+export function headerValue(headers: HeaderBag, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() !== wanted) continue;
+		const first = Array.isArray(value) ? value[0] : value;
+		return typeof first === 'string' ? first.trim() : undefined;
+	}
+	return undefined;
+}
+
+export interface ReceivedNotification {
+	/** HTTP method it arrived with */
+	method: string;
+	/** the body exactly as received; empty when there was none */
+	rawBody: string | Buffer;
+	headers: HeaderBag;
+	/** for a GET notification carried in the query: the canonical JSON of what it carries */
+	queryBody?: string;
+}
+
+export type VerificationFailure =
+	/** no X-Signature, X-Nonce-Str or X-Timestamp */
+	| 'unsigned'
+	/** X-Timestamp is not Unix time */
+	| 'badTimestamp'
+	/** X-Timestamp is outside the allowed window */
+	| 'stale'
+	/** the signature does not match RM's server public key and these bytes */
+	| 'badSignature';
+
+export type VerificationResult =
+	| { valid: true; nonce: string; signedAtSeconds: number }
+	| { valid: false; reason: VerificationFailure };
+
+export const VERIFICATION_FAILURE_TEXT: Record<VerificationFailure, string> = {
+	unsigned: 'it has no X-Signature, X-Nonce-Str or X-Timestamp header',
+	badTimestamp: 'its X-Timestamp is not a Unix time',
+	stale: 'its X-Timestamp is outside the allowed time window (replayed, or a clock is wrong)',
+	badSignature: "its signature does not match the credential's Server Public Key and the body received",
+};
+
+/** Unix seconds; a 13-digit value is read as milliseconds (only for the window; the signature covers the text as sent). */
+function timestampSeconds(text: string): number | undefined {
+	if (!/^\d{9,13}$/.test(text)) return undefined;
+	const value = Number(text);
+	return text.length === 13 ? Math.floor(value / 1000) : value;
+}
+
+export function verifyNotification(
+	publicKey: KeyObject,
+	notification: ReceivedNotification,
+	options: { toleranceSeconds: number; nowMs?: number },
+): VerificationResult {
+	const signatureHeader = headerValue(notification.headers, 'x-signature');
+	const nonce = headerValue(notification.headers, 'x-nonce-str');
+	const timestamp = headerValue(notification.headers, 'x-timestamp');
+	if (!signatureHeader || !nonce || !timestamp) return { valid: false, reason: 'unsigned' };
+
+	// Cheap checks first: a flood of old or junk requests never costs an RSA verification.
+	const signedAtSeconds = timestampSeconds(timestamp);
+	if (signedAtSeconds === undefined) return { valid: false, reason: 'badTimestamp' };
+	const nowSeconds = (options.nowMs ?? Date.now()) / 1000;
+	if (Math.abs(nowSeconds - signedAtSeconds) > options.toleranceSeconds) return { valid: false, reason: 'stale' };
+
+	// RM documents the callback sign string with method=post, and the recurring callback as GET:
+	// a GET is checked with the method it came with, then with "post".
+	const method = notification.method.toLowerCase();
+	const methods = method === 'post' ? ['post'] : [method, 'post'];
+	const bodies: Array<string | Buffer> = [notification.rawBody];
+	if (notification.queryBody !== undefined && notification.rawBody.length === 0) bodies.push(notification.queryBody);
+
+	for (const rawBody of bodies) {
+		for (const signedMethod of methods) {
+			const valid = verifyNotificationSignature(publicKey, {
+				rawBody,
+				method: signedMethod,
+				signatureHeader,
+				nonceStr: nonce,
+				timestamp,
+			});
+			if (valid) return { valid: true, nonce, signedAtSeconds };
+		}
+	}
+	return { valid: false, reason: 'badSignature' };
+}
