@@ -1,0 +1,287 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { revenueMonsterRequest } from '../../transport/request';
+import {
+	absoluteUrl,
+	amountInCents,
+	emailAddress,
+	invalidParameter,
+	oneOfValues,
+	ringgitCurrency,
+	textUpTo,
+} from '../validation';
+import { PAYMENT_METHODS } from './shared';
+
+const show = { resource: ['checkout'], operation: ['create'] };
+
+/** RM accepts v1 to v4; v3 is in every version of the docs, v4 is what the newest docs use. */
+const LAYOUT_VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
+const DEFAULT_LAYOUT_VERSION = 'v3';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Store Name or ID',
+		name: 'storeId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getStores' },
+		required: true,
+		default: '',
+		description:
+			'The store the payment goes to. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Type',
+		name: 'type',
+		type: 'options',
+		options: [
+			{
+				name: 'Mobile Payment',
+				value: 'MOBILE_PAYMENT',
+				description: 'The customer pays inside your mobile app',
+			},
+			{
+				name: 'Web Payment',
+				value: 'WEB_PAYMENT',
+				description: 'The customer pays in a web browser, on a computer or a phone',
+			},
+		],
+		default: 'WEB_PAYMENT',
+		description: 'Where the customer opens the payment page',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'INV-2024-0001',
+		description:
+			'Your own reference for this payment, at most 24 characters. Use a new one for every checkout: Revenue Monster refuses one it has seen before. Transaction → Get by Order ID finds the payment with it.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Order Title',
+		name: 'orderTitle',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'Invoice 0001',
+		description: 'What the customer is paying for, shown on the payment page; at most 32 characters',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
+		default: 'MYR',
+		description: 'Currency of the payment',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Amount (Cents)',
+		name: 'amount',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: 0 },
+		placeholder: '1000',
+		description: 'How much the customer pays, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Redirect URL',
+		name: 'redirectUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://shop.example.com/thank-you',
+		description:
+			'Where Revenue Monster sends the customer after paying, failing or cancelling. The page is told the status, but that is not proof of payment: use the notify URL or Transaction → Get by Order ID.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Notify URL',
+		name: 'notifyUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/notify',
+		description:
+			'Where Revenue Monster reports the payment once it succeeds. Paste the URL of a Revenue Monster Trigger node here.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Customer Country Code',
+				name: 'customerCountryCode',
+				type: 'string',
+				default: '',
+				placeholder: '60',
+				description: "Calling code of the customer's phone number, digits only (60 for Malaysia)",
+			},
+			{
+				displayName: 'Customer Email',
+				name: 'customerEmail',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+				description: "The customer's email address, filled in on the payment page",
+			},
+			{
+				displayName: 'Customer Phone Number',
+				name: 'customerPhoneNumber',
+				type: 'string',
+				default: '',
+				placeholder: '123456789',
+				description: 'Phone number without the country code',
+			},
+			{
+				displayName: 'Customer User ID',
+				name: 'customerUserId',
+				type: 'string',
+				default: '',
+				placeholder: 'customer-42',
+				description:
+					'Your own ID for the customer. Needed when card saving (tokenization) is on for your account: the cards they save are listed under this ID (Card Token → Get Many).',
+			},
+			{
+				displayName: 'Layout Version',
+				name: 'layoutVersion',
+				type: 'options',
+				options: [
+					{ name: 'V1', value: 'v1' },
+					{ name: 'V2', value: 'v2' },
+					{ name: 'V3', value: 'v3' },
+					{ name: 'V4', value: 'v4' },
+				],
+				default: DEFAULT_LAYOUT_VERSION,
+				description:
+					"Design of Revenue Monster's payment page. Without this field v3 is used; Revenue Monster's newest documentation uses v4.",
+			},
+			{
+				displayName: 'Order Additional Data',
+				name: 'orderAdditionalData',
+				type: 'string',
+				default: '',
+				description:
+					'Your own data kept with the payment and returned in the transaction, at most 128 characters (for example an internal reference)',
+			},
+			{
+				displayName: 'Order Detail',
+				name: 'orderDetail',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'Longer description of the order, at most 600 characters',
+			},
+			{
+				displayName: 'Payment Methods',
+				name: 'methods',
+				type: 'multiOptions',
+				options: PAYMENT_METHODS,
+				default: [],
+				description:
+					'Which ways to pay the page offers. Leave empty to offer every method active on your Revenue Monster account; a method that is not active makes Revenue Monster refuse the checkout.',
+			},
+		],
+	},
+];
+
+/** The optional customer details, as RM's `customer` object; undefined when none is given. */
+function customerOf(context: IExecuteFunctions, itemIndex: number, fields: IDataObject): IDataObject | undefined {
+	const customer: IDataObject = {};
+	const userId = textUpTo(context, itemIndex, 'Customer User ID', fields.customerUserId);
+	if (userId) customer.userId = userId;
+	if (textUpTo(context, itemIndex, 'Customer Email', fields.customerEmail)) {
+		customer.email = emailAddress(context, itemIndex, 'Customer Email', fields.customerEmail);
+	}
+	const countryCode = textUpTo(context, itemIndex, 'Customer Country Code', fields.customerCountryCode);
+	if (countryCode) customer.countryCode = countryCode;
+	const phoneNumber = textUpTo(context, itemIndex, 'Customer Phone Number', fields.customerPhoneNumber);
+	if (phoneNumber) customer.phoneNumber = phoneNumber;
+	return Object.keys(customer).length ? customer : undefined;
+}
+
+function methodsOf(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
+	if (value === undefined || value === null || value === '') return [];
+	const list = Array.isArray(value) ? value : String(value).split(',');
+	const methods = list.map((method) => String(method).trim()).filter((method) => method !== '');
+	// Expressions can put anything here; RM only knows region-suffixed names such as TNG_MY.
+	const wrong = methods.find((method) => !/^[A-Z0-9]+_[A-Z]{2}$/.test(method));
+	if (wrong !== undefined) {
+		throw invalidParameter(
+			context,
+			itemIndex,
+			'Payment Methods',
+			value,
+			`contains ${JSON.stringify(wrong)}, which is not a method name with its region, such as TNG_MY`,
+		);
+	}
+	return methods;
+}
+
+/**
+ * Opens a hosted payment page for one order. Nothing is charged yet: send the customer to the
+ * output's `url`; the payment is confirmed by the notify URL or Transaction → Get by Order ID.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const order: IDataObject = {
+		id: textUpTo(this, itemIndex, 'Order ID', this.getNodeParameter('orderId', itemIndex), { required: true, max: 24 }),
+		title: textUpTo(this, itemIndex, 'Order Title', this.getNodeParameter('orderTitle', itemIndex), {
+			required: true,
+			max: 32,
+		}),
+		currencyType: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
+		// Read unvalidated by n8n, so "RM10" or "12.50" from an expression gets our clear error.
+		amount: amountInCents(
+			this,
+			itemIndex,
+			'Amount',
+			this.getNodeParameter('amount', itemIndex, undefined, { skipValidation: true }),
+		),
+	};
+	const detail = textUpTo(this, itemIndex, 'Order Detail', fields.orderDetail, { max: 600 });
+	if (detail) order.detail = detail;
+	const additionalData = textUpTo(this, itemIndex, 'Order Additional Data', fields.orderAdditionalData, { max: 128 });
+	if (additionalData) order.additionalData = additionalData;
+
+	const body: IDataObject = {
+		storeId: textUpTo(this, itemIndex, 'Store', this.getNodeParameter('storeId', itemIndex), { required: true }),
+		type: oneOfValues(this, itemIndex, 'Type', this.getNodeParameter('type', itemIndex), [
+			'WEB_PAYMENT',
+			'MOBILE_PAYMENT',
+		] as const),
+		redirectUrl: absoluteUrl(this, itemIndex, 'Redirect URL', this.getNodeParameter('redirectUrl', itemIndex)),
+		notifyUrl: absoluteUrl(this, itemIndex, 'Notify URL', this.getNodeParameter('notifyUrl', itemIndex)),
+		layoutVersion: oneOfValues(
+			this,
+			itemIndex,
+			'Layout Version',
+			fields.layoutVersion ?? DEFAULT_LAYOUT_VERSION,
+			LAYOUT_VERSIONS,
+		),
+		method: methodsOf(this, itemIndex, fields.methods),
+		order,
+	};
+	const customer = customerOf(this, itemIndex, fields);
+	if (customer) body.customer = customer;
+
+	const response = await revenueMonsterRequest.call(this, {
+		method: 'POST',
+		path: '/v3/payment/online',
+		body,
+		itemIndex,
+	});
+	return [{ json: response.item as IDataObject }];
+}

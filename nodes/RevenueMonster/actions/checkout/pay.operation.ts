@@ -1,0 +1,310 @@
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { revenueMonsterRequest } from '../../transport/request';
+import { checkChargeOutcome } from '../charge-outcome';
+import { oneOfValues, textUpTo } from '../validation';
+import {
+	CARD_COUNTRY_CODE,
+	cardFields,
+	readCard,
+	scrubCardFromError,
+	withoutCardSecrets,
+	type CardDetails,
+} from './card';
+import { checkoutIdField, PAYMENT_METHODS } from './shared';
+
+const show = { resource: ['checkout'], operation: ['pay'] };
+
+const MODES = [
+	'url',
+	'qrcode',
+	'duitnowQrcode',
+	'miniProgram',
+	'fpx',
+	'gobiz',
+	'gobizCard',
+	'gobizToken',
+] as const;
+type Mode = (typeof MODES)[number];
+
+/** FPX and GoBiz have modes of their own (they need a bank or card). */
+const SINGLE_METHODS = PAYMENT_METHODS.filter((method) => method.value !== 'FPX_MY' && method.value !== 'GOBIZ_MY');
+
+const MINI_PROGRAM_METHODS = [
+	{ name: 'Alipay (China)', value: 'ALIPAY_CN' },
+	{ name: 'WeChat Pay (China)', value: 'WECHATPAY_CN' },
+	{ name: 'WeChat Pay (Malaysia)', value: 'WECHATPAY_MY' },
+];
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export const description: INodeProperties[] = [
+	checkoutIdField(['pay']),
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Card Details (GoBiz)',
+				value: 'gobizCard',
+				description:
+					'Charge a card from its number, expiry and CVC, at once. Only for merchants allowed to handle card numbers (PCI DSS).',
+			},
+			{
+				name: 'Card Payment Page (GoBiz)',
+				value: 'gobiz',
+				description: 'Get a link to a page where the customer enters their card',
+			},
+			{
+				name: 'DuitNow QR Code',
+				value: 'duitnowQrcode',
+				description: 'Get a DuitNow QR code that any Malaysian banking or e-wallet app can pay; the image comes out as a PNG file',
+			},
+			{
+				name: 'FPX Online Banking',
+				value: 'fpx',
+				description: "Get a link straight to the chosen bank's online banking login",
+			},
+			{
+				name: 'Mini Program',
+				value: 'miniProgram',
+				description: 'Get the data an Alipay or WeChat mini program needs to pay',
+			},
+			{
+				name: 'Payment Link',
+				value: 'url',
+				description: 'Get a link that opens the chosen e-wallet or method directly',
+			},
+			{
+				name: 'QR Code',
+				value: 'qrcode',
+				description: 'Get a QR code the customer scans with the chosen e-wallet; the image comes out as a PNG file',
+			},
+			{
+				name: 'Saved Card (GoBiz)',
+				value: 'gobizToken',
+				description: 'Charge a card the customer saved in an earlier checkout, at once',
+			},
+		],
+		default: 'url',
+		description: 'How the customer pays this checkout',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		options: SINGLE_METHODS,
+		default: 'TNG_MY',
+		description: 'The e-wallet or payment method to open',
+		displayOptions: { show: { ...show, mode: ['url', 'qrcode'] } },
+	},
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		options: MINI_PROGRAM_METHODS,
+		default: 'ALIPAY_CN',
+		description: 'The app whose mini program takes the payment',
+		displayOptions: { show: { ...show, mode: ['miniProgram'] } },
+	},
+	{
+		displayName: 'WeChat Open ID',
+		name: 'wechatUserId',
+		type: 'string',
+		default: '',
+		description: "The customer's WeChat Open ID; required by WeChat mini programs, not used for Alipay",
+		displayOptions: { show: { ...show, mode: ['miniProgram'] } },
+	},
+	{
+		displayName: 'Bank Name or ID',
+		name: 'bankCode',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getFpxBanks' },
+		required: true,
+		default: '',
+		description:
+			'The customer’s bank. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { ...show, mode: ['fpx'] } },
+	},
+	...cardFields(show),
+	{
+		displayName: 'Saved Card Token',
+		name: 'cardToken',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description:
+			'The token of a card the customer saved (Card Token → Get Many lists them). The checkout must have been created with the same Customer User ID.',
+		displayOptions: { show: { ...show, mode: ['gobizToken'] } },
+	},
+	{
+		displayName: 'Put QR Image in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'qrCode',
+		description: 'Name of the binary field the QR code PNG is put in, to attach to an email or save as a file',
+		displayOptions: { show: { ...show, mode: ['qrcode', 'duitnowQrcode'] } },
+	},
+];
+
+/** The request body for each mode (revenue-monster-api.md §6, direct checkout). */
+function bodyFor(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	mode: Mode,
+	checkoutId: string,
+	card?: CardDetails,
+	savedCardToken?: string,
+): IDataObject {
+	const method = () =>
+		textUpTo(context, itemIndex, 'Method', context.getNodeParameter('method', itemIndex, ''), { required: true });
+	switch (mode) {
+		case 'url':
+			return { checkoutId, type: 'URL', method: method() };
+		case 'qrcode':
+			return { checkoutId, type: 'QRCODE', method: method() };
+		case 'duitnowQrcode':
+			return { checkoutId, type: 'DUITNOW_QRCODE', method: '' };
+		case 'miniProgram': {
+			const body: IDataObject = { checkoutId, type: 'MINI_PROGRAM', method: method() };
+			const userId = textUpTo(context, itemIndex, 'WeChat Open ID', context.getNodeParameter('wechatUserId', itemIndex, ''));
+			if (userId) body.userId = userId;
+			return body;
+		}
+		case 'fpx': {
+			const bankCode = textUpTo(context, itemIndex, 'Bank', context.getNodeParameter('bankCode', itemIndex, ''), {
+				required: true,
+			});
+			return { checkoutId, type: 'URL', method: 'FPX_MY', fpx: { bankCode } };
+		}
+		case 'gobiz':
+			return { checkoutId, type: 'URL', method: 'GOBIZ_MY', gobiz: { type: 'UNIVERSAL_PAYMENT' } };
+		case 'gobizCard':
+			return {
+				checkoutId,
+				type: 'URL',
+				method: 'GOBIZ_MY',
+				gobiz: { type: 'UNIVERSAL_PAYMENT' },
+				card: {
+					isToken: false,
+					isSave: card!.save,
+					name: card!.name,
+					no: card!.number,
+					cvc: card!.cvc,
+					month: card!.month,
+					year: card!.year,
+					countryCode: CARD_COUNTRY_CODE,
+				},
+			};
+		case 'gobizToken':
+			return {
+				checkoutId,
+				type: 'URL',
+				method: 'GOBIZ_MY',
+				gobiz: { type: 'DIRECT_PAYMENT' },
+				card: { isToken: true, isSave: false, no: savedCardToken },
+			};
+	}
+}
+
+/** The QR image RM sends as base64 (sometimes as a data: URL), as n8n binary data in `field`. */
+async function qrImage(
+	context: IExecuteFunctions,
+	item: IDataObject,
+	checkoutId: string,
+	field: string,
+): Promise<IBinaryKeyData | undefined> {
+	const base64 = String((item.qrcode as IDataObject | undefined)?.base64Image ?? '').replace(/^data:[^,]*,/, '');
+	if (!base64) return undefined;
+	const bytes = Buffer.from(base64, 'base64');
+	// RM sends PNG; name the file after what actually came.
+	const isPng = bytes.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE);
+	const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+	const [extension, mimeType] = isPng
+		? ['png', 'image/png']
+		: isJpeg
+			? ['jpg', 'image/jpeg']
+			: ['bin', 'application/octet-stream'];
+	const file = await context.helpers.prepareBinaryData(bytes, `checkout-${checkoutId}-qr.${extension}`, mimeType);
+	return { [field]: file };
+}
+
+/** A card or saved-card payment answers with the transaction: paid, pending, or an error if declined. */
+function chargeResult(context: IExecuteFunctions, itemIndex: number, item: IDataObject): IDataObject {
+	const transaction = item.transaction as IDataObject | undefined;
+	// Without a transaction RM wants the customer on a page first (e.g. 3-D Secure): pass its URL on.
+	if (!transaction || typeof transaction !== 'object') return item;
+	try {
+		return checkChargeOutcome(context, itemIndex, transaction);
+	} catch (error) {
+		if (error instanceof NodeApiError) {
+			error.description =
+				'No money was taken. Ask the customer to use another card or payment method: the checkout can be paid again in another mode.';
+		}
+		throw new NodeApiError(context.getNode(), error as JsonObject);
+	}
+}
+
+/**
+ * Pays an open checkout in the chosen way. Most modes return where the customer goes next (a URL,
+ * a QR code, mini program data) and take no money yet; the card and saved-card modes charge at
+ * once and return the transaction, with `paid` true only when the money was taken.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const checkoutId = textUpTo(this, itemIndex, 'Checkout ID', this.getNodeParameter('checkoutId', itemIndex), {
+		required: true,
+	});
+	const mode = oneOfValues(this, itemIndex, 'Mode', this.getNodeParameter('mode', itemIndex), MODES);
+
+	const card = mode === 'gobizCard' ? readCard(this, itemIndex) : undefined;
+	const savedCardToken =
+		mode === 'gobizToken'
+			? textUpTo(this, itemIndex, 'Saved Card Token', this.getNodeParameter('cardToken', itemIndex, ''), {
+					required: true,
+				})
+			: undefined;
+	const body = bodyFor(this, itemIndex, mode, checkoutId, card, savedCardToken);
+	const isQrCode = mode === 'qrcode' || mode === 'duitnowQrcode';
+	const qrField = isQrCode
+		? textUpTo(this, itemIndex, 'Put QR Image in Field', this.getNodeParameter('binaryPropertyName', itemIndex, 'qrCode'), {
+				required: true,
+			})
+		: '';
+
+	const send = async (): Promise<IDataObject> => {
+		const response = await revenueMonsterRequest.call(this, {
+			method: 'POST',
+			path: '/v3/payment/online/checkout',
+			body,
+			itemIndex,
+		});
+		return (response.item ?? {}) as IDataObject;
+	};
+
+	if (mode === 'gobizCard' || mode === 'gobizToken') {
+		// The card number and CVC went into the request: mask them in whatever comes back.
+		const secrets = card ?? { number: '', cvc: '' };
+		try {
+			return [{ json: withoutCardSecrets(chargeResult(this, itemIndex, await send()), secrets) }];
+		} catch (error) {
+			throw scrubCardFromError(this, itemIndex, error, secrets);
+		}
+	}
+
+	const item = await send();
+	const binary = isQrCode ? await qrImage(this, item, checkoutId, qrField) : undefined;
+	return [{ json: item, ...(binary ? { binary } : {}) }];
+}

@@ -1,0 +1,110 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { revenueMonsterRequest } from '../../transport/request';
+import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
+import { moneyMovingOptions, timeoutFrom } from './shared';
+
+const operation = ['refund'];
+const show = { resource: ['transaction'], operation };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Transaction ID',
+		name: 'transactionId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '230101123456010000000001',
+		description: 'The payment to refund (its transactionId)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Refund Type',
+		name: 'refundType',
+		type: 'options',
+		options: [
+			{
+				name: 'Full',
+				value: 'FULL',
+				description: 'Give back everything that is left of the payment (its balanceAmount)',
+			},
+			{
+				name: 'Partial',
+				value: 'PARTIAL',
+				description: 'Give back part of the payment; more partial refunds can follow up to the balance',
+			},
+		],
+		default: 'FULL',
+		description: 'Whether the whole remaining amount or only part of it goes back to the customer',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
+		default: 'MYR',
+		description: 'Currency of the refund',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Amount (Cents)',
+		name: 'amount',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: 0 },
+		placeholder: '1000',
+		description:
+			'How much goes back to the customer, in cents: 1000 is RM 10.00. At least 10 (RM 0.10). For a full refund, the balanceAmount Transaction → Get shows; a partial refund can be at most that.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'Customer returned the item',
+		description: 'Why the money is given back, kept with the refund',
+		displayOptions: { show },
+	},
+	moneyMovingOptions(operation),
+];
+
+/**
+ * Gives money back to the customer's card, wallet or bank. Outputs the transaction afterwards
+ * (status FULL_REFUNDED or PARTIAL_REFUNDED, balanceAmount what is left). Never retried when the
+ * answer is lost (transport), so a refund is never made twice.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const transactionId = textUpTo(this, itemIndex, 'Transaction ID', this.getNodeParameter('transactionId', itemIndex), {
+		required: true,
+	});
+	const body: IDataObject = {
+		transactionId,
+		refund: {
+			type: oneOfValues(this, itemIndex, 'Refund Type', this.getNodeParameter('refundType', itemIndex), [
+				'FULL',
+				'PARTIAL',
+			] as const),
+			currencyType: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
+			// Read unvalidated by n8n, so "RM10" or "12.50" from an expression gets our clear error.
+			amount: amountInCents(
+				this,
+				itemIndex,
+				'Amount',
+				this.getNodeParameter('amount', itemIndex, undefined, { skipValidation: true }),
+			),
+		},
+		reason: textUpTo(this, itemIndex, 'Reason', this.getNodeParameter('reason', itemIndex), { required: true }),
+	};
+	const response = await revenueMonsterRequest.call(this, {
+		method: 'POST',
+		path: '/v3/payment/refund',
+		body,
+		itemIndex,
+		timeout: timeoutFrom(this, itemIndex),
+	});
+	return [{ json: response.item as IDataObject }];
+}
