@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0,
-		typeOptions: { minValue: 0, numberPrecision: 0 },
+		typeOptions: { minValue: 0 },
 		placeholder: '1000',
 		description: 'What Revenue Monster charges the card each time, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
 		displayOptions: { show },
@@ -69,7 +69,7 @@ export const description: INodeProperties[] = [
 				name: 'recurringRepetition',
 				type: 'number',
 				default: 12,
-				typeOptions: { minValue: 1, numberPrecision: 0 },
+				typeOptions: { minValue: 1 },
 				description:
 					"How many times Revenue Monster charges the card in total. Leave out to use Revenue Monster's default.",
 			},

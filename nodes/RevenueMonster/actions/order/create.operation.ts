@@ -41,7 +41,7 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0,
-		typeOptions: { minValue: 0, numberPrecision: 0 },
+		typeOptions: { minValue: 0 },
 		placeholder: '1000',
 		description: 'How much to take from the card, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
 		displayOptions: { show },
