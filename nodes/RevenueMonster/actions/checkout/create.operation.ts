@@ -11,6 +11,7 @@ import {
 	textUpTo,
 } from '../validation';
 import { PAYMENT_METHODS } from './shared';
+import { amountField, currencyField } from '../money-fields';
 
 const show = { resource: ['checkout'], operation: ['create'] };
 
@@ -71,26 +72,8 @@ export const description: INodeProperties[] = [
 		description: 'What the customer is paying for, shown on the payment page; at most 32 characters',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'options',
-		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
-		default: 'MYR',
-		description: 'Currency of the payment',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Amount (Cents)',
-		name: 'amount',
-		type: 'number',
-		required: true,
-		default: 0,
-		typeOptions: { minValue: 0 },
-		placeholder: '1000',
-		description: 'How much the customer pays, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
-		displayOptions: { show },
-	},
+	currencyField(show, 'payment'),
+	amountField(show, 'How much the customer pays'),
 	{
 		displayName: 'Redirect URL',
 		name: 'redirectUrl',

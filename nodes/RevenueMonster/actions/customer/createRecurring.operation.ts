@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import { amountInCents, oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
 import { customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
+import { amountField, currencyField } from '../money-fields';
 
 const operation = ['createRecurring'];
 const show = { resource: ['customer'], operation };
@@ -10,26 +11,8 @@ const show = { resource: ['customer'], operation };
 export const description: INodeProperties[] = [
 	storeIdField(operation),
 	emailField(operation),
-	{
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'options',
-		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
-		default: 'MYR',
-		description: 'Currency of the recurring charge',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Amount (Cents)',
-		name: 'amount',
-		type: 'number',
-		required: true,
-		default: 0,
-		typeOptions: { minValue: 0 },
-		placeholder: '1000',
-		description: 'What Revenue Monster charges the card each time, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
-		displayOptions: { show },
-	},
+	currencyField(show, 'recurring charge'),
+	amountField(show, 'What Revenue Monster charges the card each time'),
 	{
 		displayName: 'Interval',
 		name: 'recurringInterval',

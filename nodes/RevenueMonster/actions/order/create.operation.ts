@@ -4,6 +4,7 @@ import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
 import { checkChargeOutcome } from '../charge-outcome';
 import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
+import { amountField, currencyField } from '../money-fields';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -26,26 +27,8 @@ export const description: INodeProperties[] = [
 		description: 'The customer whose saved card is charged (a recurring or tokenized customer who has bound a card)',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'options',
-		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
-		default: 'MYR',
-		description: 'Currency of the charge',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Amount (Cents)',
-		name: 'amount',
-		type: 'number',
-		required: true,
-		default: 0,
-		typeOptions: { minValue: 0 },
-		placeholder: '1000',
-		description: 'How much to take from the card, in cents: 1000 is RM 10.00. At least 10 (RM 0.10).',
-		displayOptions: { show },
-	},
+	currencyField(show, 'charge'),
+	amountField(show, 'How much to take from the card'),
 	{
 		displayName: 'Route',
 		name: 'route',

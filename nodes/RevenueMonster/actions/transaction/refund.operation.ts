@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
 import { moneyMovingOptions, timeoutFrom } from './shared';
+import { amountField, currencyField } from '../money-fields';
 
 const operation = ['refund'];
 const show = { resource: ['transaction'], operation };
@@ -38,27 +39,8 @@ export const description: INodeProperties[] = [
 		description: 'Whether the whole remaining amount or only part of it goes back to the customer',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'options',
-		options: [{ name: 'MYR (Malaysian Ringgit)', value: 'MYR' }],
-		default: 'MYR',
-		description: 'Currency of the refund',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Amount (Cents)',
-		name: 'amount',
-		type: 'number',
-		required: true,
-		default: 0,
-		typeOptions: { minValue: 0 },
-		placeholder: '1000',
-		description:
-			'How much goes back to the customer, in cents: 1000 is RM 10.00. At least 10 (RM 0.10). For a full refund, the balanceAmount Transaction → Get shows; a partial refund can be at most that.',
-		displayOptions: { show },
-	},
+	currencyField(show, 'refund'),
+	amountField(show, 'How much goes back to the customer', 'For a full refund, the balanceAmount Transaction → Get shows; a partial refund can be at most that.'),
 	{
 		displayName: 'Reason',
 		name: 'reason',
