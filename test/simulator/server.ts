@@ -82,6 +82,11 @@ export interface SimulatorOptions {
 	latencyMs?: number;
 	/** POST a signed notification to loopback notify URLs when a payment succeeds */
 	autoNotify?: boolean;
+	/**
+	 * Benchmark only (scripts/bench): also accept 13-digit millisecond X-Timestamps, which RM's Node SDK
+	 * sends, so that SDK can be timed here. The signature is still checked over the timestamp as sent.
+	 */
+	acceptMillisecondTimestamps?: boolean;
 }
 
 export interface TokenRecord {
@@ -129,6 +134,7 @@ export class RevenueMonsterSimulator {
 			pageSize: options.pageSize ?? 20,
 			latencyMs: options.latencyMs ?? 0,
 			autoNotify: options.autoNotify ?? true,
+			acceptMillisecondTimestamps: options.acceptMillisecondTimestamps ?? false,
 		};
 		this.merchantPublicKey = parsePublicKey(options.merchantPublicKey ?? SIMULATOR_KEYS.merchantPublicKey);
 		this.serverPrivateKey = parsePrivateKey(SIMULATOR_KEYS.serverPrivateKey);
@@ -380,11 +386,13 @@ export class RevenueMonsterSimulator {
 		const timestamp = header(request.headers, 'x-timestamp');
 		const nonce = header(request.headers, 'x-nonce-str');
 		const signature = parseSignatureHeader(header(request.headers, 'x-signature'));
-		if (!timestamp || !/^\d{9,11}$/.test(timestamp)) {
+		const milliseconds = this.options.acceptMillisecondTimestamps && /^\d{13}$/.test(timestamp ?? '');
+		if (!timestamp || (!/^\d{9,11}$/.test(timestamp) && !milliseconds)) {
 			throw new RmError(400, 'INVALID_TIMESTAMP', 'X-Timestamp must be unix time in seconds');
 		}
 		const window = this.options.timestampWindowSeconds;
-		if (Math.abs(Number(timestamp) - this.nowMs() / 1000) > window) {
+		const timestampSeconds = milliseconds ? Number(timestamp) / 1000 : Number(timestamp);
+		if (Math.abs(timestampSeconds - this.nowMs() / 1000) > window) {
 			throw new RmError(400, 'INVALID_TIMESTAMP', `timestamp is outside the ${window}s window`);
 		}
 		if (!nonce || !/^[A-Za-z0-9]{1,64}$/.test(nonce)) {

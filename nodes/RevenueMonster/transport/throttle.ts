@@ -4,12 +4,19 @@
  */
 import { sleep } from 'n8n-workflow';
 
+/**
+ * Slots are 5% wider than 1000/cap. Spaced exactly, the jitter of sending (the event loop, signing)
+ * could put one call more than the cap into some one-second window on RM's side; with the margin,
+ * up to 50 ms of jitter still keeps every window within the cap.
+ */
+const SPACING_MARGIN = 1.05;
+
 export class RequestThrottle {
 	private nextSlotAt = 0;
 	private readonly intervalMs: number;
 
 	constructor(maxRequestsPerSecond: number) {
-		this.intervalMs = maxRequestsPerSecond > 0 ? 1000 / maxRequestsPerSecond : 0;
+		this.intervalMs = maxRequestsPerSecond > 0 ? (1000 / maxRequestsPerSecond) * SPACING_MARGIN : 0;
 	}
 
 	/** Resolves when this request may go; slots are handed out in call order. */

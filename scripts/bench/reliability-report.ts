@@ -1,0 +1,141 @@
+/**
+ * Renders docs/RELIABILITY.md from the fault suite's own results. By default it first runs the
+ * suite (`jest test/faults`), which writes one JSON per test file under .bench/faults/; with
+ * --from-results it renders the JSON already there. Exits non-zero when the suite failed.
+ *
+ *   npx ts-node --transpile-only scripts/bench/reliability-report.ts
+ */
+import { spawnSync } from 'child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'fs';
+import path from 'path';
+
+import type { FaultRow } from '../../test/faults/helpers/reliability';
+
+const ROOT = path.join(__dirname, '..', '..');
+const RESULTS = path.join(ROOT, '.bench', 'faults');
+const SUITES = ['notifications', 'transport', 'inputs', 'rate-cap'];
+
+interface SuiteResult {
+	suite: string;
+	node: string;
+	finishedAt: string;
+	rows: FaultRow[];
+}
+
+function runSuite(): number {
+	const jest = path.join(ROOT, 'node_modules', '.bin', 'jest');
+	const result = spawnSync(jest, ['test/faults'], { cwd: ROOT, stdio: 'inherit' });
+	return result.status ?? 1;
+}
+
+function readResults(): SuiteResult[] {
+	const files = readdirSync(RESULTS).filter((file) => file.endsWith('.json'));
+	return SUITES.flatMap((suite) =>
+		files.includes(`${suite}.json`)
+			? [JSON.parse(readFileSync(path.join(RESULTS, `${suite}.json`), 'utf8')) as SuiteResult]
+			: [],
+	);
+}
+
+/** A table cell: pipes escaped, and the simulator's long ids shortened so the page reads the same run to run. */
+const cell = (text: string | number) =>
+	String(text)
+		.replace(/\|/g, '\\|')
+		.replace(/\n/g, ' ')
+		.replace(/\b\d{15,}\b/g, '‹id›');
+
+export function renderReliabilityDoc(results: SuiteResult[]): string {
+	const rows = results.flatMap((result) => result.rows);
+	// The control run (signature check off) is not a product setting: it is left out of the totals.
+	const notificationRows = rows.filter((row) => row.area.startsWith('Notifications') && row.fault === 'All bad notifications');
+	const badNotifications = notificationRows.reduce((sum, row) => sum + row.cases, 0);
+	const acceptedBad = notificationRows.reduce((sum, row) => sum + (row.accepted ?? 0), 0);
+	const sum = (pick: (row: FaultRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+	const failing = rows.filter((row) => !row.pass);
+	const missing = SUITES.filter((suite) => !results.some((result) => result.suite === suite));
+
+	const lines: string[] = [
+		'# Reliability',
+		'',
+		'What the node and the trigger do when things go wrong, checked by the fault suite (`test/faults/*.test.ts`, part of',
+		'`npm test`) against the simulator\'s fault injection, with the real node inside n8n-core\'s engine and real HTTP.',
+		'This page is generated from the suite\'s own results (`.bench/faults/*.json`) by:',
+		'',
+		'```',
+		'npx ts-node --transpile-only scripts/bench/reliability-report.ts',
+		'```',
+		'',
+		`Latest run: ${results.map((result) => `${result.suite} ${result.finishedAt}`).join(', ')} (Node ${results[0]?.node ?? '?'}).`,
+		'',
+		'## Totals',
+		'',
+		'| | count |',
+		'|---|---|',
+		`| bad notifications sent (${notificationRows.length} trigger configurations) | ${badNotifications} |`,
+		`| **bad notifications accepted** | **${acceptedBad}** |`,
+		`| **duplicate charges** | **${sum((row) => row.duplicateCharges)}** |`,
+		`| **items lost** (no output on either the main or the error output) | **${sum((row) => row.lost)}** |`,
+		`| **secrets found** in outputs, errors, execution data, answers or logs | **${sum((row) => row.secretsLeaked)}** |`,
+		`| cases whose expectation did not hold | ${failing.length} |`,
+		...(missing.length ? [`| suites with no results yet (pending) | ${missing.join(', ')} |`] : []),
+		'',
+		'How each figure is taken: items are counted by `pairedItem` on both outputs ("On Error → Continue (using error',
+		'output)"); charges are counted in the simulator\'s records per customer (each test item charges its own customer);',
+		'secrets are the credential\'s client secret, its Basic header, any 24-character run of the private key as pasted,',
+		'and every access token the simulator issued, searched for in the execution data as n8n stores it (errors through',
+		'their `toJSON`), the output items, the trigger\'s HTTP answers and static data, and everything written to the console,',
+		'stdout or stderr during the run.',
+		'',
+	];
+
+	const areas = [...new Set(rows.map((row) => row.area))];
+	for (const area of areas) {
+		const inArea = rows.filter((row) => row.area === area);
+		const notifications = area.startsWith('Notifications');
+		lines.push(`## ${area}`, '');
+		lines.push(
+			notifications
+				? '| fault | cases | expected | observed | accepted | secrets | holds |'
+				: '| fault | items | expected | observed | lost | duplicate charges | secrets | holds |',
+		);
+		lines.push(notifications ? '|---|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|---|');
+		for (const row of inArea) {
+			const holds = row.pass ? 'yes' : '**no**';
+			lines.push(
+				notifications
+					? `| ${cell(row.fault)} | ${row.cases} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.accepted ?? '—'} | ${row.secretsLeaked} | ${holds} |`
+					: `| ${cell(row.fault)} | ${row.cases} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.lost} | ${row.duplicateCharges} | ${row.secretsLeaked} | ${holds} |`,
+			);
+		}
+		lines.push('');
+	}
+
+	lines.push(
+		'## Notes',
+		'',
+		'- Notifications: each bad notification is made from the genuine notification of its own payment, never delivered',
+		'  itself, so a duplicate check cannot hide what the signature check lets through; the control row (signature check',
+		'  turned off) shows the same notifications getting through, so the suite can fail. Bodies flipped into invalid JSON are refused by n8n\'s body',
+		'  parser (422) before the trigger runs; the rest reach the trigger. "Replays" are the same request again, RM\'s resend',
+		'  (same payment, new nonce and signature) and the same request to a trigger restarted with only its saved static data.',
+		'- Timeouts: `Transaction → Refund` has a Timeout option, so the refund case is the real operation. `Order → Create`',
+		'  has none and waits 60 s, so the charge timeout case uses a test-only node',
+		'  (test/faults/helpers/short-timeout-charge-node.ts) making the same signed call through the same transport',
+		'  (`revenueMonsterRequest`, n8n\'s `httpRequestWithAuthentication`, the credential) with a 0.3 s timeout. The',
+		'  dropped-connection case uses `Order → Create` itself.',
+		'- Backoff delays are shortened in the suite (`retryPolicy.baseDelayMs = 1`); the rules (what is retried, how often)',
+		'  are the production ones.',
+		'',
+	);
+	return lines.join('\n');
+}
+
+function main(): void {
+	const status = process.argv.includes('--from-results') ? 0 : runSuite();
+	const results = readResults();
+	writeFileSync(path.join(ROOT, 'docs', 'RELIABILITY.md'), renderReliabilityDoc(results));
+	process.stdout.write(`docs/RELIABILITY.md written from ${results.length} suite result file(s).\n`);
+	process.exitCode = status;
+}
+
+main();
