@@ -1,0 +1,757 @@
+/**
+ * `npm run test:e2e`: the package inside a real n8n, end to end, against the local Revenue Monster
+ * simulator. It installs the packed tarball the way n8n installs a community package, imports the
+ * credential and the example workflows, runs the action workflows with the `n8n` CLI, publishes the
+ * trigger and form workflows, starts n8n, has the simulator send genuine, tampered and repeated
+ * notifications, and reads back the executions. It prints every check; any failure exits non-zero.
+ *
+ * Everything listens on 127.0.0.1; every process it starts is stopped by id, also on failure.
+ * Scratch files live in `.e2e/` (git-ignored). The pinned n8n is cached outside the repo (first run:
+ * about 6 minutes).
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'fs';
+import path from 'path';
+
+import { SIMULATOR_KEYS } from '../test/simulator/keys';
+import { startSimulator, type RevenueMonsterSimulator } from '../test/simulator/server';
+import type { Json } from '../test/simulator/state';
+import { Checklist } from './lib/checklist';
+import {
+	N8nInstance,
+	REPO_ROOT,
+	nodeOutput,
+	nodesThatRan,
+	packPackage,
+	readJson,
+	withoutNpmConfig,
+	type Execution,
+	type ExecutionData,
+} from './lib/n8n-instance';
+import { ensureN8nRuntime } from './lib/n8n-runtime';
+import { freePort, runCommand, sleep, stopAll, stopAllOnExit, waitFor } from './lib/processes';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	EXAMPLE_N8N_URL,
+	WORKFLOWS,
+	billingFor,
+	builtFeatures,
+	credentialsFor,
+	loadWorkflow,
+	missingFeatures,
+	notifyUrl,
+	preparedExamples,
+	refundFormUrl,
+	replaceEverywhere,
+	type WorkflowJson,
+} from './lib/workflows';
+
+// One folder per run (several runs may share a checkout); the last ones stay for their logs.
+const E2E_DIR = path.join(REPO_ROOT, '.e2e');
+const WORK_DIR = path.join(E2E_DIR, `run-${process.pid}`);
+const FIXTURES = path.join(__dirname, 'e2e', 'workflows');
+const OWNER = { email: 'e2e@example.com', password: 'E2e-owner-password-1', firstName: 'E2E', lastName: 'Runner' };
+const FORM_LOGIN = { user: 'refunds', password: 'e2e-refund-form-password' };
+
+const list = new Checklist();
+/** Everything n8n showed: CLI output and execution data, searched for secrets at the end. */
+const shown: string[] = [];
+let simulator: RevenueMonsterSimulator | undefined;
+let n8n: N8nInstance | undefined;
+
+interface Customer {
+	id: string;
+	email: string;
+	isActive: boolean;
+	paymentUrl: string;
+}
+
+async function main(): Promise<void> {
+	stopAllOnExit(async () => {
+		await n8n?.stop();
+		await simulator?.stop();
+	});
+	let crashed = false;
+	try {
+		await run();
+	} catch (error) {
+		crashed = true;
+		list.check('the e2e run went to the end', false, (error as Error).message);
+	} finally {
+		await n8n?.stop();
+		await simulator?.stop();
+		await stopAll();
+	}
+	if (crashed && n8n) console.log(`n8n's log: ${n8n.options.logFile}`);
+	process.exit(list.summary() ? 0 : 1);
+}
+
+async function run(): Promise<void> {
+	list.section('n8n runtime (pinned, cached outside the repo)');
+	const runtime = await ensureN8nRuntime((line) => list.note(line));
+
+	list.section('package: build, pack, install as a community package');
+	removeFinishedRuns();
+	mkdirSync(WORK_DIR, { recursive: true });
+	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, env: withoutNpmConfig(), timeoutMs: 300_000 });
+	const tarball = await packPackage(WORK_DIR);
+	list.note(`packed ${path.basename(tarball)}`);
+	const { stdout: listing } = await runCommand('tar', ['-tzf', tarball], { timeoutMs: 30_000 });
+	const published = /^package\/(dist\/|package\.json$|README\.md$|LICENSE(\.md)?$)/;
+	const unexpected = listing.split('\n').filter((file) => file && !published.test(file));
+	list.check('the tarball holds only dist/, package.json, README and LICENSE', unexpected.length === 0, unexpected);
+
+	const port = await freePort();
+	n8n = new N8nInstance({
+		runtime,
+		userFolder: path.join(WORK_DIR, 'n8n'),
+		port,
+		owner: OWNER,
+		encryptionKey: 'rm-e2e-encryption-key-not-a-secret',
+		logFile: path.join(WORK_DIR, 'n8n.log'),
+	});
+	const installed = await n8n.installPackage(tarball);
+	const manifest = readJson<{ dependencies?: object }>(path.join(installed, 'package.json'));
+	list.check(
+		'installed into .n8n/nodes/node_modules with no runtime dependencies',
+		!manifest.dependencies,
+		manifest.dependencies,
+	);
+	const built = builtFeatures();
+	list.note(`built operations: ${[...built.operations].sort().join(', ')}; trigger: ${built.trigger ? 'yes' : 'no'}`);
+
+	list.section('simulator and imports');
+	simulator = await startSimulator({ port: await freePort() });
+	list.note(`simulator ${simulator.url}, n8n will be ${n8n.baseUrl}`);
+	await n8n.importCredentials(credentialsFor(simulator.url, FORM_LOGIN), WORK_DIR);
+	list.note('credentials imported with `n8n import:credentials` (environment "custom" → the simulator)');
+	const examples = preparedExamples(n8n.baseUrl);
+	const example = (id: string) => examples.find((workflow) => workflow.id === id)!;
+	const signup = fixture('signup-subscribers.json');
+	await n8n.importWorkflows([signup, ...examples.filter((workflow) => workflow.id !== WORKFLOWS.billing.id)], WORK_DIR);
+	list.note('example and fixture workflows imported with `n8n import:workflow`');
+
+	// ---------------------------------------------------------------------------------------
+	list.section('CLI: sign up subscribers (Customer → Create Tokenized / Create Recurring)');
+	const customers = await signUp(signup);
+
+	list.section('CLI: send a payment link (examples/checkout-link.json)');
+	const checkout = await sendPaymentLink(example(WORKFLOWS.checkoutLink.id));
+
+	// The customers open their paymentUrl and save a card, as they would in a browser.
+	if (customers) {
+		for (const customer of customers) {
+			const response = await fetch(customer.paymentUrl, { redirect: 'manual' });
+			list.check(
+				`${customer.email} saved a card at paymentUrl (redirected back)`,
+				response.status === 302,
+				response.status,
+			);
+		}
+	}
+
+	list.section('CLI: weekly billing of active customers (examples/weekly-billing.json)');
+	const billing = customers ? await weeklyBilling(customers) : undefined;
+
+	list.section("CLI: look-ups (FPX banks, transactions, a customer's orders, checkout status, FPX direct checkout)");
+	await lookUps(customers, checkout?.checkoutId, billing?.paidOrderId);
+
+	list.section('one token, valid signatures');
+	const apiCalls = simulator.apiLog();
+	list.check(
+		`every one of the ${apiCalls.length} API calls made by n8n was signed correctly`,
+		apiCalls.length > 0 && apiCalls.every((entry) => entry.signatureValid === true),
+		apiCalls.filter((entry) => entry.signatureValid !== true),
+	);
+	list.check(
+		'one access token for all CLI executions (n8n stored and reused it)',
+		simulator.stats.tokensIssued === 1,
+		`${simulator.stats.tokensIssued} tokens issued`,
+	);
+
+	// ---------------------------------------------------------------------------------------
+	list.section('publish the trigger and form workflows, start n8n');
+	const notification = example(WORKFLOWS.notification.id);
+	const refund = example(WORKFLOWS.refundForm.id);
+	const canNotify = skipIfMissing('payment notification workflow', notification);
+	const canRefund = skipIfMissing('refund form workflow', refund);
+	if (canNotify) await n8n.publish(notification.id);
+	if (canRefund) await n8n.publish(refund.id);
+	await n8n.start();
+	list.note(`n8n started on ${n8n.baseUrl}; logged in as the owner through the REST API`);
+
+	if (canNotify) await notifications(notification, checkout, customers, billing?.paidOrderId);
+	if (canRefund) await refunds(refund, checkout?.transactionId);
+
+	list.section('after the server ran');
+	list.check(
+		'still one access token, now shared by the CLI runs and the server',
+		simulator.stats.tokensIssued === 1,
+		`${simulator.stats.tokensIssued} tokens issued`,
+	);
+	list.check(
+		'no request with a bad signature reached the simulator',
+		simulator.stats.signatureFailures === 0,
+		simulator.stats.signatureFailures,
+	);
+	await credentialTest();
+	await publishedTypes();
+
+	const pid = n8n.serverProcess!.pid;
+	await n8n.stop();
+	list.check(`n8n (process group ${pid}) stopped`, !processGroupAlive(pid));
+	secretsNeverShown();
+}
+
+/**
+ * "Test credential" in the editor: for a new credential (no token yet) it must get a token and make one
+ * signed read, so a wrong client secret or key pair is caught; with a token already stored it must still
+ * catch a client secret changed to a wrong one.
+ */
+async function credentialTest(): Promise<void> {
+	list.section('server: "Test credential" (REST API, as the editor calls it)');
+	// As the editor does: read the credential (secrets come back redacted; n8n puts them back for the test).
+	const stored = await n8n!.rest<{ data: Record<string, unknown> }>(
+		'GET',
+		`/credentials/${CREDENTIAL_ID}?includeData=true`,
+	);
+	shown.push(JSON.stringify(stored));
+	const test = async (changes: object) => {
+		const result = await n8n!.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+			credentials: {
+				id: CREDENTIAL_ID,
+				name: CREDENTIAL_NAME,
+				type: 'revenueMonsterApi',
+				data: { ...stored.data, ...changes },
+			},
+		});
+		shown.push(JSON.stringify(result));
+		return result;
+	};
+	const wrongSecret = 'wrong-secret-for-the-e2e-check';
+	const namesProblemNotSecret = (result: { status: string; message: string }) =>
+		result.status === 'Error' && /client/i.test(result.message) && !result.message.includes(wrongSecret);
+
+	const tokensBefore = simulator!.stats.tokensIssued;
+	const fresh = await test({ accessToken: '' });
+	list.check(
+		'a new credential tests OK: one token fetched, one signed read accepted',
+		fresh.status === 'OK' && simulator!.stats.tokensIssued === tokensBefore + 1,
+		{ result: fresh, tokensFetched: simulator!.stats.tokensIssued - tokensBefore },
+	);
+	const freshWrong = await test({ accessToken: '', clientSecret: wrongSecret });
+	list.check(
+		'a new credential with a wrong client secret fails, naming the problem and not the secret',
+		namesProblemNotSecret(freshWrong),
+		freshWrong,
+	);
+	const cachedWrong = await test({ clientSecret: wrongSecret });
+	list.check(
+		'a stored credential whose client secret is changed to a wrong one fails the test too (not hidden by the cached token)',
+		namesProblemNotSecret(cachedWrong),
+		cachedWrong,
+	);
+}
+
+/** The node types n8n lists once the package is installed: the names saved workflows use. */
+async function publishedTypes(): Promise<void> {
+	const types = (await n8n!.get<Array<{ name: string }>>('/types/nodes.json')).map((type) => type.name);
+	list.check(
+		'n8n lists n8n-nodes-revenuemonster.revenueMonster and .revenueMonsterTrigger',
+		types.includes('n8n-nodes-revenuemonster.revenueMonster') &&
+			types.includes('n8n-nodes-revenuemonster.revenueMonsterTrigger'),
+		types.filter((type) => type.includes('revenue')),
+	);
+}
+
+/** The client secret, the private key and the access tokens never appear in n8n's output, log or executions. */
+function secretsNeverShown(): void {
+	list.section('secrets');
+	const keyLine = SIMULATOR_KEYS.merchantPrivateKey
+		.split('\n')
+		.find((line) => line.length > 40 && !line.startsWith('-----'))!;
+	const tokens = [...simulator!.tokens.keys()];
+	const texts = [...shown, readFileSync(n8n!.options.logFile, 'utf8')];
+	const secrets: Array<[string, string]> = [
+		['the client secret', SIMULATOR_KEYS.clientSecret],
+		['the private key', keyLine],
+		...tokens.map((token): [string, string] => ['an access token', token]),
+	];
+	for (const [name, secret] of secrets) {
+		list.check(
+			`${name} appears nowhere in n8n's log, CLI output or execution data`,
+			!texts.some((text) => text.includes(secret)),
+		);
+	}
+}
+
+/** Folders of earlier runs whose process has ended. */
+function removeFinishedRuns(): void {
+	if (!existsSync(E2E_DIR)) return;
+	for (const name of readdirSync(E2E_DIR)) {
+		const pid = /^run-(\d+)$/.exec(name)?.[1];
+		if (pid && !processAlive(Number(pid))) rmSync(path.join(E2E_DIR, name), { recursive: true, force: true });
+	}
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function processGroupAlive(pid: number): boolean {
+	try {
+		process.kill(-pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** An e2e-only workflow, pointed at this n8n like the examples. */
+function fixture(file: string): WorkflowJson {
+	return replaceEverywhere(loadWorkflow(path.join(FIXTURES, file)), EXAMPLE_N8N_URL, n8n!.baseUrl);
+}
+
+function skipIfMissing(what: string, workflow: WorkflowJson): boolean {
+	const missing = missingFeatures(workflow);
+	if (missing) list.skip(what, missing);
+	return missing === undefined;
+}
+
+/** Runs a workflow with `n8n execute`; undefined (after a FAIL or SKIPPED line) when it did not succeed. */
+async function execute(workflow: WorkflowJson): Promise<ExecutionData | undefined> {
+	if (!skipIfMissing(`"${workflow.name}"`, workflow)) return undefined;
+	const result = await n8n!.execute(workflow.id);
+	shown.push(result.output);
+	const error = result.run?.data.resultData.error;
+	if (
+		!list.check(
+			`\`n8n execute --id=${workflow.id}\` ran "${workflow.name}"`,
+			!result.error && !error,
+			error ?? result.output.slice(-1500),
+		)
+	) {
+		return undefined;
+	}
+	return result.run!.data;
+}
+
+async function signUp(signup: WorkflowJson): Promise<Customer[] | undefined> {
+	const data = await execute(signup);
+	if (!data) return undefined;
+	const tokenized = nodeOutput(data, 'Create tokenized customer') as unknown as Customer[];
+	const recurring = nodeOutput(data, 'Create recurring customer');
+	list.check(
+		'three tokenized customers created, each with an ID and a paymentUrl',
+		tokenized.length === 3 && tokenized.every((c) => c.id && c.paymentUrl),
+		tokenized,
+	);
+	list.check(
+		'they are inactive until a card is saved',
+		tokenized.every((c) => c.isActive === false),
+	);
+	list.check(
+		'a weekly recurring customer created with its schedule (RM 45.90 every Monday)',
+		recurring.length === 1 &&
+			(recurring[0].recurringPayment as Json | undefined)?.amount === 4590 &&
+			(recurring[0].recurringPayment as Json | undefined)?.recurringTarget === '1',
+		recurring,
+	);
+	const inSimulator = tokenized.map((customer) => simulator!.state.customers.get(customer.id));
+	list.check(
+		'the simulator holds them with the notify URL of the trigger workflow',
+		inSimulator.every((customer) => customer?.notifyUrl === notifyUrl(n8n!.baseUrl)),
+		inSimulator.map((customer) => customer?.notifyUrl),
+	);
+	return tokenized.length === 3 ? tokenized : undefined;
+}
+
+async function sendPaymentLink(
+	workflow: WorkflowJson,
+): Promise<{ checkoutId: string; url: string; orderId: string; transactionId?: string } | undefined> {
+	const data = await execute(workflow);
+	if (!data) return undefined;
+	const [email] = nodeOutput(data, 'Email to customer');
+	const checkoutId = String(email?.checkoutId ?? '');
+	const stored = simulator!.state.checkouts.get(checkoutId);
+	list.check(
+		'a hosted checkout of RM 150.00 exists, waiting for payment',
+		stored?.status === 'IN_PROCESS' && (stored.order as Json).amount === 15000,
+		stored,
+	);
+	list.check(
+		'the email carries the payment link and the amount',
+		typeof email?.text === 'string' &&
+			email.text.includes(String(email.paymentUrl)) &&
+			email.text.includes('RM 150.00'),
+		email,
+	);
+	list.check(
+		'the checkout reports to the trigger workflow',
+		stored?.notifyUrl === notifyUrl(n8n!.baseUrl),
+		stored?.notifyUrl,
+	);
+	return stored ? { checkoutId, url: String(email.paymentUrl), orderId: String((stored.order as Json).id) } : undefined;
+}
+
+async function weeklyBilling(customers: Customer[]): Promise<{ paidOrderId: string } | undefined> {
+	const [aisyah, ben, chen] = customers;
+	// Chen pauses the subscription (Customer → Toggle Status, wanted status inactive).
+	const pause = replaceEverywhere(fixture('pause-subscriber.json'), 'CUSTOMER_ID_TO_PAUSE', chen.id);
+	const billing = billingFor(
+		[
+			{ customerId: aisyah.id, email: aisyah.email, plan: 'Weekly veg box', amountInCents: 2990 },
+			{ customerId: ben.id, email: ben.email, plan: 'Weekly veg box', amountInCents: 2990 },
+			{ customerId: chen.id, email: chen.email, plan: 'Family box', amountInCents: 4590 },
+		],
+		n8n!.baseUrl,
+	);
+	await n8n!.importWorkflows([pause, billing], WORK_DIR);
+	const paused = await execute(pause);
+	if (paused) {
+		const [customer] = nodeOutput(paused, 'Pause subscriber');
+		list.check(
+			'Chen is paused (inactive) before billing',
+			customer?.isActive === false && simulator!.state.customers.get(chen.id)?.isActive === false,
+			customer,
+		);
+	}
+
+	// Ben's bank declines this week's charge.
+	simulator!.addFault({ kind: 'decline', method: 'POST', path: `/v3/customer/${ben.id}/order`, reason: '9010' });
+	const chargesBefore = chargeCalls();
+	const data = await execute(billing);
+	if (!data) return undefined;
+	const charges = chargeCalls().slice(chargesBefore.length);
+	list.check(
+		'exactly two charges sent: Aisyah and Ben; Chen (inactive) not charged',
+		charges.length === 2 &&
+			charges.some((c) => c.path.includes(aisyah.id)) &&
+			charges.some((c) => c.path.includes(ben.id)),
+		charges.map((c) => c.path),
+	);
+	const recorded = nodeOutput(data, 'Record payment');
+	const aisyahTransaction = simulator!.state.transactions.find((t) => t.payee.userId === aisyah.id);
+	list.check(
+		'Aisyah: RM 29.90 paid and recorded with its transaction',
+		recorded.length === 1 &&
+			recorded[0].customerId === aisyah.id &&
+			recorded[0].amountInCents === 2990 &&
+			recorded[0].transactionId === aisyahTransaction?.transactionId &&
+			aisyahTransaction?.status === 'SUCCESS',
+		recorded,
+	);
+	const followUps = nodeOutput(data, 'Follow up with customer');
+	const benTransaction = simulator!.state.transactions.find((t) => t.payee.userId === ben.id);
+	list.check(
+		"Ben: the declined charge went to the follow-up, naming the transaction and RM's reason",
+		followUps.length === 1 &&
+			followUps[0].customerId === ben.id &&
+			String(followUps[0].problem).includes(String(benTransaction?.transactionId)) &&
+			String(followUps[0].problem).includes('9010') &&
+			benTransaction?.status === 'FAILED',
+		followUps,
+	);
+	list.check(
+		'Chen: routed to "Not billed: inactive"',
+		nodeOutput(data, 'Not billed: inactive').length === 1 && nodesThatRan(data).includes('Not billed: inactive'),
+	);
+	list.check('nothing is waiting in "Check again later"', nodeOutput(data, 'Check again later').length === 0);
+	return aisyahTransaction ? { paidOrderId: aisyahTransaction.order.id } : undefined;
+}
+
+function chargeCalls() {
+	return simulator!
+		.apiLog()
+		.filter((entry) => entry.method === 'POST' && /^\/v3\/customer\/[^/]+\/order$/.test(entry.path));
+}
+
+async function lookUps(
+	customers: Customer[] | undefined,
+	checkoutId: string | undefined,
+	paidOrderId: string | undefined,
+): Promise<void> {
+	if (!customers || !checkoutId || !paidOrderId) {
+		list.skip('look-ups', 'an earlier step failed, so there is nothing to look up');
+		return;
+	}
+	let lookups = replaceEverywhere(fixture('lookups.json'), 'CUSTOMER_ID_DECLINED', customers[1].id);
+	lookups = replaceEverywhere(replaceEverywhere(lookups, 'CHECKOUT_ID', checkoutId), 'ORDER_ID_PAID', paidOrderId);
+	await n8n!.importWorkflows([lookups], WORK_DIR);
+	const data = await execute(lookups);
+	if (!data) return;
+	const banks = nodeOutput(data, 'FPX banks');
+	list.check(
+		"FPX banks: one item per bank, from RM's map",
+		banks.length === simulator!.state.fpxBanks.length && banks.some((bank) => bank.code === 'TEST0021'),
+		banks,
+	);
+	const latest = nodeOutput(data, 'Latest transactions');
+	list.check(
+		`transactions: the limit of 1 is respected (${simulator!.state.transactions.length} exist), newest first`,
+		latest.length === 1 && latest[0].transactionId === simulator!.state.transactions.at(-1)?.transactionId,
+		latest,
+	);
+	const orders = nodeOutput(data, 'Orders of declined customer');
+	list.check(
+		"Ben's orders: the failed one, with a paymentUrl to pay by hand",
+		orders.length === 1 &&
+			orders[0].status === 'FAILED' &&
+			typeof orders[0].paymentUrl === 'string' &&
+			orders[0].paymentUrl !== '',
+		orders,
+	);
+	const [checkout] = nodeOutput(data, 'Checkout status');
+	list.check('the checkout is still unpaid', checkout?.status === 'IN_PROCESS', checkout);
+	const [fpx] = nodeOutput(data, 'Pay by FPX');
+	list.check(
+		'direct checkout by FPX (test bank) gives the bank page URL, nothing paid yet',
+		typeof fpx?.url === 'string' &&
+			fpx.url.includes(checkoutId) &&
+			simulator!.state.checkouts.get(checkoutId)?.status === 'IN_PROCESS',
+		fpx,
+	);
+	const [paid] = nodeOutput(data, 'Paid charge by order ID');
+	list.check(
+		"Aisyah's charge found by its order ID",
+		paid?.status === 'SUCCESS' && (paid.order as Json).id === paidOrderId,
+		paid,
+	);
+}
+
+// -------------------------------------------------------------------------------------------
+// The server: notifications and the refund form
+
+/** One execution's run data (and remembered for the secrets check). */
+async function runOf(id: string): Promise<Execution> {
+	const execution = await n8n!.execution(id);
+	shown.push(JSON.stringify(execution));
+	return execution;
+}
+
+async function finishedExecutions(workflowId: string): Promise<Execution[]> {
+	const executions = await n8n!.executions(workflowId);
+	return executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+}
+
+async function waitForExecutions(workflowId: string, count: number, what: string): Promise<Execution[]> {
+	return await waitFor(
+		what,
+		async () => {
+			const done = await finishedExecutions(workflowId);
+			return done.length >= count ? done : undefined;
+		},
+		{ timeoutMs: 60_000, intervalMs: 500, while: n8n!.serverProcess },
+	);
+}
+
+async function notifications(
+	workflow: WorkflowJson,
+	checkout: { checkoutId: string; url: string; orderId: string; transactionId?: string } | undefined,
+	customers: Customer[] | undefined,
+	paidOrderId: string | undefined,
+): Promise<void> {
+	list.section('server: payment notifications (examples/payment-notification.json)');
+	const url = notifyUrl(n8n!.baseUrl);
+	// Activation happens after the editor is up: wait until the production URL answers (an unsigned GET gets 401).
+	const first = await waitFor(
+		'the trigger to be registered at its production URL',
+		async () => {
+			const status = (await fetch(url)).status;
+			return status === 404 ? undefined : status;
+		},
+		{ timeoutMs: 90_000, intervalMs: 500, while: n8n!.serverProcess },
+	);
+	list.check(`the production URL is live and refuses an unsigned request (${first})`, first === 401, first);
+
+	if (!checkout) {
+		list.skip('paying the checkout', 'the payment link step failed');
+		return;
+	}
+	// The customer pays on the hosted page; the simulator (as RM) then POSTs a signed notification.
+	const paid = await fetch(checkout.url, { redirect: 'manual' });
+	list.check('the customer paid on the hosted checkout page', paid.status === 302, paid.status);
+	const transaction = simulator!.state.transactionByOrderId(checkout.orderId);
+	checkout.transactionId = transaction?.transactionId;
+	const [accepted] = await waitForExecutions(workflow.id, 1, 'the execution started by the payment notification');
+	const run = (await runOf(accepted.id)).data;
+	const [record] = nodeOutput(run, 'Record payment');
+	list.check(
+		'one execution: signature verified, payment confirmed with the API, then recorded',
+		accepted.status === 'success' &&
+			record?.transactionId === transaction?.transactionId &&
+			record?.orderId === checkout.orderId &&
+			record?.amountInCents === 15000 &&
+			record?.event === 'PAYMENT_WEB_ONLINE',
+		{ status: accepted.status, record },
+	);
+	const confirmation = simulator!
+		.apiLog()
+		.filter((entry) => entry.path === `/v3/payment/transaction/${transaction?.transactionId}`);
+	list.check(
+		'the trigger asked the API about that transaction',
+		confirmation.length >= 1 && confirmation.every((entry) => entry.signatureValid),
+	);
+
+	const genuine: Json = { eventType: 'PAYMENT_WEB_ONLINE', data: transaction as Json };
+	const refused: Array<[string, Parameters<RevenueMonsterSimulator['notify']>[2]]> = [
+		['tampered (amount changed after signing)', 'tampered'],
+		["signed with a key that is not RM's", 'wrongKey'],
+		['without a signature', 'unsigned'],
+		['an hour old (replayed)', 'stale'],
+	];
+	for (const [what, variant] of refused) {
+		const statuses = await simulator!.notify(url, genuine, variant);
+		list.check(`a notification ${what} is refused with 401`, statuses.length === 1 && statuses[0] === 401, statuses);
+	}
+	// n8n's own body parser answers a body that is not JSON (422) before the trigger sees it.
+	const malformed = await simulator!.notify(url, genuine, 'malformed');
+	list.check('a notification that is not JSON is refused (4xx)', malformed[0] >= 400 && malformed[0] < 500, malformed);
+	const duplicate = await simulator!.notify(url, genuine, 'duplicate');
+	list.check(
+		'the same payment notified again (twice) is acknowledged with 200',
+		duplicate.length === 2 && duplicate.every((status) => status === 200),
+		duplicate,
+	);
+	const forged: Json = {
+		eventType: 'PAYMENT_WEB_ONLINE',
+		data: {
+			...(transaction as Json),
+			transactionId: '9999999999999999999',
+			order: { ...((transaction as Json).order as Json), id: 'NOT-A-REAL-ORDER' },
+		},
+	};
+	const unknown = await simulator!.notify(url, forged, 'signed');
+	list.check(
+		'a correctly signed notification of a payment RM does not know is not confirmed (409)',
+		unknown[0] === 409,
+		unknown,
+	);
+
+	// A recurring charge notification (GET, as RM's docs label it) for Aisyah's paid weekly charge.
+	if (customers && paidOrderId) {
+		const charge = simulator!.state.transactionByOrderId(paidOrderId)!;
+		const recurring: Json = {
+			eventType: 'RECURRING_PAYMENT',
+			data: {
+				amount: charge.order.amount,
+				currency: 'MYR',
+				customerId: customers[0].id,
+				email: customers[0].email,
+				orderId: paidOrderId,
+				status: 'SUCCESS',
+				storeId: charge.store.id as string,
+				createdAt: charge.createdAt,
+				updatedAt: charge.updatedAt,
+			},
+		};
+		const statuses = await simulator!.notify(url, recurring, 'signed', 'GET');
+		list.check('a signed RECURRING_PAYMENT notification by GET is accepted (200)', statuses[0] === 200, statuses);
+		const executions = await waitForExecutions(workflow.id, 2, 'the execution started by the recurring notification');
+		const latest = (await runOf(executions[0].id)).data;
+		const [recorded] = nodeOutput(latest, 'Record payment');
+		list.check(
+			'the recurring charge was confirmed and recorded',
+			executions[0].status === 'success' &&
+				recorded?.orderId === paidOrderId &&
+				recorded?.event === 'RECURRING_PAYMENT',
+			recorded,
+		);
+	} else {
+		list.skip('recurring notification', 'weekly billing did not produce a paid charge');
+	}
+	// The recurring run came after every refused one: anything they had started would be listed by now.
+	await sleep(500);
+	const all = await n8n!.executions(workflow.id);
+	list.check(
+		`refused, duplicate and unconfirmed notifications started nothing (${all.length} executions in all)`,
+		all.length === (customers && paidOrderId ? 2 : 1) && all.every((execution) => execution.status === 'success'),
+		all.map((execution) => ({ id: execution.id, status: execution.status })),
+	);
+}
+
+async function submitRefund(fields: string[], login = FORM_LOGIN): Promise<Response> {
+	const form = new FormData();
+	fields.forEach((value, index) => form.append(`field-${index}`, value));
+	return await fetch(refundFormUrl(n8n!.baseUrl), {
+		method: 'POST',
+		body: form,
+		headers: { Authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}` },
+	});
+}
+
+async function refunds(workflow: WorkflowJson, transactionId: string | undefined): Promise<void> {
+	list.section('server: refund from a form (examples/refund-form.json)');
+	const url = refundFormUrl(n8n!.baseUrl);
+	const anonymous = await waitFor(
+		'the refund form to be registered',
+		async () => {
+			const status = (await fetch(url)).status;
+			return status === 404 ? undefined : status;
+		},
+		{ timeoutMs: 60_000, intervalMs: 500, while: n8n!.serverProcess },
+	);
+	list.check('the form asks for a login (401 without it)', anonymous === 401, anonymous);
+	const wrong = await submitRefund(['x', 'Everything that is left', '', 'test'], {
+		user: 'refunds',
+		password: 'wrong',
+	});
+	list.check('a submission with a wrong password is refused (401)', wrong.status === 401, wrong.status);
+
+	if (!transactionId) {
+		list.skip('refunds', 'there is no paid checkout to refund');
+		return;
+	}
+	const transaction = () => simulator!.state.transactionById(transactionId)!;
+	const refundCalls = () => simulator!.apiLog().filter((entry) => entry.path === '/v3/payment/refund').length;
+	let runs = 0;
+
+	const partial = await submitRefund([transactionId, 'Part of it', '500', 'One item was missing']);
+	runs++;
+	await waitForExecutions(workflow.id, runs, 'the partial refund execution');
+	list.check(
+		'partial refund of RM 5.00: PARTIAL_REFUNDED, RM 145.00 left',
+		partial.status === 200 && transaction().status === 'PARTIAL_REFUNDED' && transaction().balanceAmount === 14500,
+		{ http: partial.status, status: transaction().status, balance: transaction().balanceAmount },
+	);
+	const [receiptRun] = await n8n!.executions(workflow.id);
+	const [receipt] = nodeOutput((await runOf(receiptRun.id)).data, 'Refund receipt');
+	list.check(
+		'the receipt says 500 refunded, 14500 left',
+		receipt?.refundedInCents === 500 && receipt?.leftInCents === 14500,
+		receipt,
+	);
+
+	const callsBefore = refundCalls();
+	const decimal = await submitRefund([transactionId, 'Part of it', '10.5', 'Typo in the amount']);
+	runs++;
+	const [failedRun] = await waitForExecutions(workflow.id, runs, 'the refused refund execution');
+	const failed = await runOf(failedRun.id);
+	const message = `${failed.data?.resultData.error?.message ?? ''} ${failed.data?.resultData.error?.description ?? ''}`;
+	list.check(
+		'a decimal amount (10.5 sen) is refused before Revenue Monster is called, naming the field and value',
+		decimal.status !== 200 &&
+			failedRun.status === 'error' &&
+			refundCalls() === callsBefore &&
+			/amount/i.test(message) &&
+			message.includes('10.5'),
+		{ http: decimal.status, status: failedRun.status, message, refundCalls: refundCalls() - callsBefore },
+	);
+	list.check('the payment is unchanged by the refused refund', transaction().balanceAmount === 14500);
+
+	const full = await submitRefund([transactionId, 'Everything that is left', '', 'Customer cancelled']);
+	runs++;
+	await waitForExecutions(workflow.id, runs, 'the full refund execution');
+	list.check(
+		'full refund gives back what was left: FULL_REFUNDED, balance 0',
+		full.status === 200 && transaction().status === 'FULL_REFUNDED' && transaction().balanceAmount === 0,
+		{ http: full.status, status: transaction().status, balance: transaction().balanceAmount },
+	);
+}
+
+void main();

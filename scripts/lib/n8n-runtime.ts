@@ -1,0 +1,193 @@
+/**
+ * The pinned n8n the e2e run, `npm run dev` and the screenshot use, installed once into a cache outside
+ * the repo and reused. n8n 2.x needs Node 24 while the project's toolchain runs on Node 20, so the
+ * cache also holds a Node 24 binary (the `node-<platform>-<arch>` package ships it) that runs n8n.
+ *
+ * Recipe (engineering.md, "Running a real n8n here"): `npm install --ignore-scripts` (a Kafka native
+ * build would otherwise try to download zlib), `linkedom` overridden, then only sqlite3's native addon
+ * rebuilt against the Node 24 headers. The install happens in a temporary folder renamed into place
+ * when complete, so an interrupted install is never mistaken for a ready one.
+ */
+import { spawn } from 'child_process';
+import {
+	closeSync,
+	existsSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	readdirSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'fs';
+import os from 'os';
+import path from 'path';
+
+export const N8N_VERSION = '2.41.1';
+export const NODE_VERSION = '24.21.0';
+
+export interface N8nRuntime {
+	/** the cache folder of this version */
+	dir: string;
+	/** Node 24 binary that runs n8n */
+	node: string;
+	/** folder of that binary, put first on PATH (n8n spawns its task runner as `node`) */
+	nodeBinDir: string;
+	/** n8n's CLI entry script */
+	n8nBin: string;
+	/** require() from inside the n8n install (bcryptjs, flatted) */
+	nodeModules: string;
+}
+
+function cacheRoot(): string {
+	if (process.env.N8N_RM_CACHE) return process.env.N8N_RM_CACHE;
+	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(base, 'n8n-rm');
+}
+
+function nodePackageName(): string {
+	return `node-${process.platform}-${process.arch}`;
+}
+
+function runtimeAt(dir: string): N8nRuntime {
+	const nodeBinDir = path.join(dir, 'node_modules', nodePackageName(), 'bin');
+	return {
+		dir,
+		node: path.join(nodeBinDir, 'node'),
+		nodeBinDir,
+		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		nodeModules: path.join(dir, 'node_modules'),
+	};
+}
+
+/** An environment for npm without the `npm_config_*` that `npm run` in this repo exports (ignore-scripts…). */
+function cleanNpmEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!/^npm_/i.test(key)) env[key] = value;
+	}
+	return { ...env, ...extra };
+}
+
+function run(
+	command: string,
+	args: string[],
+	options: { cwd: string; env: NodeJS.ProcessEnv; log: string },
+): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const logFd = openSync(options.log, 'a');
+		const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', logFd, logFd] });
+		child.on('error', (error) => {
+			closeSync(logFd);
+			reject(error);
+		});
+		child.on('exit', (code, signal) => {
+			closeSync(logFd);
+			if (code === 0) resolve();
+			else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}); see ${options.log}`));
+		});
+	});
+}
+
+/** Returns the cached runtime, installing it first when it is missing (about 3–7 minutes, 3 GB). */
+export async function ensureN8nRuntime(say: (line: string) => void = console.log): Promise<N8nRuntime> {
+	const key = `n8n-${N8N_VERSION}-node-${NODE_VERSION}-${process.platform}-${process.arch}`;
+	const dir = path.join(cacheRoot(), key);
+	const ready = path.join(dir, '.ready');
+	if (existsSync(ready)) {
+		say(`n8n ${N8N_VERSION} (Node ${NODE_VERSION}) from cache ${dir}`);
+		return runtimeAt(dir);
+	}
+
+	const started = Date.now();
+	removeAbandonedInstalls(dir);
+	const staging = `${dir}.partial-${process.pid}`;
+	rmSync(staging, { recursive: true, force: true });
+	mkdirSync(staging, { recursive: true });
+	const log = path.join(staging, 'install.log');
+	say(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${staging} (once; log: ${log})`);
+	writeFileSync(
+		path.join(staging, 'package.json'),
+		JSON.stringify(
+			{
+				name: 'n8n-runtime',
+				private: true,
+				version: '0.0.0',
+				dependencies: { n8n: N8N_VERSION, [nodePackageName()]: NODE_VERSION },
+				overrides: { linkedom: '0.18.14' },
+			},
+			null,
+			2,
+		),
+	);
+	try {
+		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+			cwd: staging,
+			env: cleanNpmEnvironment(),
+			log,
+		});
+		const runtime = runtimeAt(staging);
+		const nodeHome = path.dirname(runtime.nodeBinDir);
+		say(`rebuilding sqlite3 for Node ${NODE_VERSION}`);
+		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+			cwd: staging,
+			env: cleanNpmEnvironment({
+				PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+				npm_config_nodedir: nodeHome,
+			}),
+			log,
+		});
+		writeFileSync(
+			path.join(staging, '.ready'),
+			JSON.stringify({ n8n: N8N_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString() }) + '\n',
+		);
+		try {
+			renameSync(staging, dir);
+		} catch (error) {
+			// Another run finished the same install first: keep theirs.
+			if (!existsSync(ready)) throw error;
+			rmSync(staging, { recursive: true, force: true });
+		}
+	} catch (error) {
+		say(`n8n install failed; last lines of ${log}:\n${tail(log, 30)}`);
+		throw error;
+	}
+	say(`n8n runtime installed in ${Math.round((Date.now() - started) / 1000)} s: ${dir}`);
+	return runtimeAt(dir);
+}
+
+/** Half-finished installs of runs that were interrupted (their process is gone): 2–3 GB each. */
+function removeAbandonedInstalls(dir: string): void {
+	const parent = path.dirname(dir);
+	if (!existsSync(parent)) return;
+	for (const name of readdirSync(parent)) {
+		const prefix = `${path.basename(dir)}.partial-`;
+		const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+		if (!Number.isInteger(pid)) continue;
+		let alive = true;
+		try {
+			process.kill(pid, 0);
+		} catch {
+			alive = false;
+		}
+		if (!alive) rmSync(path.join(parent, name), { recursive: true, force: true });
+	}
+}
+
+function tail(file: string, lines: number): string {
+	try {
+		return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+if (require.main === module) {
+	ensureN8nRuntime().then(
+		(runtime) => console.log(JSON.stringify(runtime, null, 2)),
+		(error) => {
+			console.error(error instanceof Error ? error.message : error);
+			process.exit(1);
+		},
+	);
+}
