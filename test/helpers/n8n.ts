@@ -314,9 +314,9 @@ export interface CredentialTestResult {
 }
 
 /**
- * "Test credential" as n8n's server runs it: the credential's `test.request` on a temporary noOp node
- * through n8n-core's RoutingNode and ExecuteContext (so preAuthentication is forced, as for a test),
- * and the same mapping of failures to a message (rules by status code, else the status text).
+ * "Test credential" as n8n's server runs it: the credential's `test.request` on a temporary copy of the
+ * node through n8n-core's RoutingNode and ExecuteContext, and the same mapping of failures to a
+ * message (rules by status code, else the status text).
  */
 export async function testCredential(
 	credentialsHelper: InMemoryCredentialsHelper,
@@ -324,12 +324,18 @@ export async function testCredential(
 ): Promise<CredentialTestResult> {
 	const credentialType = new RevenueMonsterApi();
 	const id = 'credential-under-test';
-	credentialsHelper.save(id, data);
+	const cachedToken = credentialsHelper.stored.get(id)?.data.accessToken;
+	// Editing a credential keeps the hidden cached token, as n8n does.
+	credentialsHelper.save(id, cachedToken ? { ...data, accessToken: cachedToken } : data);
+	// n8n runs the test request on a copy of the node that uses the credential (here the action node),
+	// with one property carrying the request. So n8n's "is this a credential test" check, which looks
+	// for a noOp node, does not match, and a cached token is reused (seen in n8n 2.41 in the e2e run).
+	const typeName = 'n8n-nodes-revenuemonster.revenueMonster';
 	const testNodeType: INodeType = {
 		description: {
-			displayName: 'No Operation',
-			name: 'n8n-nodes-base.noOp',
-			group: ['organization'],
+			displayName: 'Revenue Monster',
+			name: typeName,
+			group: ['transform'],
 			version: 1,
 			description: 'credential test',
 			defaults: { name: 'Temp' },
@@ -344,7 +350,7 @@ export async function testCredential(
 	const node: INode = {
 		id: 'temp',
 		name: 'Temp-Node',
-		type: 'n8n-nodes-base.noOp',
+		type: typeName,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
@@ -354,7 +360,7 @@ export async function testCredential(
 		nodes: [node],
 		connections: {},
 		active: false,
-		nodeTypes: new TestNodeTypes({ 'n8n-nodes-base.noOp': testNodeType }),
+		nodeTypes: new TestNodeTypes({ [typeName]: testNodeType }),
 	});
 	const additionalData = additionalDataFor(credentialsHelper);
 	const decrypted = await credentialsHelper.getDecrypted(additionalData, { id, name: 'under test' }, 'revenueMonsterApi');

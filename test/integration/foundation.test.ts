@@ -55,7 +55,8 @@ function expectNoSecrets(text: string, helper: InMemoryCredentialsHelper) {
 	const stored = helper.stored.get(CREDENTIAL_ID)!.data;
 	expect(text).not.toContain(SIMULATOR_KEYS.clientSecret);
 	expect(text).not.toContain(pemBody(SIMULATOR_KEYS.merchantPrivateKey).slice(100, 160));
-	if (stored.accessToken) expect(text).not.toContain(String(stored.accessToken));
+	const token = String(stored.accessToken ?? '').split(':')[1];
+	if (token) expect(text).not.toContain(token);
 }
 
 describe('token', () => {
@@ -287,6 +288,24 @@ describe('"Test credential"', () => {
 		expect(wrongKey.status).toBe('Error');
 		expect(wrongKey.message).toMatch(/private key does not match the public key/);
 		expect(wrongKey.message).not.toEqual(wrongSecret.message);
+	});
+
+	it('does not pass on a cached token after the secret is changed to a wrong one', async () => {
+		const helper = new InMemoryCredentialsHelper();
+		expect((await testCredential(helper, simulatorCredentials(simulator))).status).toBe('OK');
+		expect(helper.stored.get('credential-under-test')!.data.accessToken).not.toBe('');
+
+		const outcome = await testCredential(helper, simulatorCredentials(simulator, { clientSecret: 'changed-and-wrong' }));
+		expect(outcome.status).toBe('Error');
+		expect(outcome.message).toMatch(/did not accept the Client ID and Client Secret/);
+	});
+
+	it('reuses the cached token while the client ID and secret are unchanged', async () => {
+		const helper = new InMemoryCredentialsHelper();
+		await testCredential(helper, simulatorCredentials(simulator));
+		const before = simulator.stats.tokensIssued;
+		expect((await testCredential(helper, simulatorCredentials(simulator))).status).toBe('OK');
+		expect(simulator.stats.tokensIssued).toBe(before);
 	});
 
 	it('says when the custom host cannot be reached', async () => {

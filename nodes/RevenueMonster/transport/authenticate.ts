@@ -11,6 +11,8 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
+import { createHash } from 'crypto';
+
 import { hostsFor } from './environment';
 import { canonicalJson, parsePrivateKey, signRequest } from './signature';
 import { resolveRequestUrl } from './url';
@@ -35,6 +37,29 @@ function oauthErrorCode(body: unknown): string | undefined {
 	if (error && typeof error === 'object') return String((error as IDataObject).code ?? '') || undefined;
 	const code = (body as IDataObject).code;
 	return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Who a token was issued to: a short hash of the token service, client ID and secret. The cached
+ * token is stored as `<owner>:<token>` and only sent while the credential still has that owner.
+ * n8n keeps the cached token when the user edits the credential, and (in 2.41) its "Test credential"
+ * reuses it, so without this a wrong new secret would test as "successful" on the old token. A
+ * token that no longer matches is not sent; RM answers 401 and n8n fetches a new one.
+ */
+function tokenOwner(credentials: ICredentialDataDecryptedObject, oauthBaseUrl: string): string {
+	return createHash('sha256')
+		.update([oauthBaseUrl, credentials.clientId, credentials.clientSecret].map(String).join('\n'))
+		.digest('hex')
+		.slice(0, 16);
+}
+
+/** The cached token, if it was issued to this credential's current client ID, secret and host. */
+function cachedTokenFor(credentials: ICredentialDataDecryptedObject): string {
+	const stored = String(credentials.accessToken ?? '');
+	const separator = stored.indexOf(':');
+	if (separator < 0) return '';
+	const owner = stored.slice(0, separator);
+	return owner === tokenOwner(credentials, hostsFor(credentials).oauthBaseUrl) ? stored.slice(separator + 1) : '';
 }
 
 /**
@@ -93,7 +118,7 @@ export async function fetchAccessToken(
 	const body = (response.body ?? {}) as IDataObject;
 	const accessToken = body.accessToken;
 	if (response.statusCode >= 200 && response.statusCode < 300 && typeof accessToken === 'string' && accessToken) {
-		return { accessToken };
+		return { accessToken: `${tokenOwner(credentials, oauthBaseUrl)}:${accessToken}` };
 	}
 	const code = oauthErrorCode(body);
 	const hint = (code && OAUTH_ERROR_HINTS[code]) ?? 'Revenue Monster did not issue an access token';
@@ -148,7 +173,7 @@ export function signRequestOptions(
 		body,
 		headers: {
 			...headerNamesWithout(requestOptions.headers, SIGNED_HEADERS),
-			Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+			Authorization: `Bearer ${cachedTokenFor(credentials)}`,
 			'Content-Type': 'application/json',
 			...signatureHeaders,
 		},
