@@ -16,7 +16,7 @@ import {
 	verifyText,
 } from '../../nodes/RevenueMonster/transport/signature';
 
-const fixtures = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures');
+const fixtures = path.join(__dirname, '..', 'fixtures');
 const vectors = JSON.parse(readFileSync(path.join(fixtures, 'rm-signature-vectors.json'), 'utf8'));
 const docsKeyPem = readFileSync(path.join(fixtures, 'rm-doc-test-private-key.pem'), 'utf8');
 
