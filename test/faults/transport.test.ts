@@ -17,7 +17,6 @@ import {
 	runCase,
 	type CaseRun,
 } from './helpers/runs';
-import { ShortTimeoutChargeNode } from './helpers/short-timeout-charge-node';
 
 const log = new ReliabilityLog('transport');
 const savedPolicy = { ...retryPolicy };
@@ -271,25 +270,23 @@ describe('error inside a 200', () => {
 });
 
 describe('a charge whose answer never comes', () => {
-	it('timeout on a charge POST: not retried, outcome unknown, says how to check', async () => {
+	it('timeout on a charge POST (Order → Create, Options → Timeout): not retried, outcome unknown, says how to check', async () => {
 		const items = chargeItems(simulator, 3);
-		// RM takes the money, then answers after the node has stopped waiting.
-		simulator.addFault({ kind: 'slow', method: 'POST', path: chargePath(String(items[1].customerId)), delayMs: 1_000 });
+		// RM takes the money, then answers after the node's 1 s timeout.
+		simulator.addFault({ kind: 'slow', method: 'POST', path: chargePath(String(items[1].customerId)), delayMs: 1_600 });
 		const started = Date.now();
 		const outcome = await run({
 			credentials: freshCredentials(),
-			nodeType: new ShortTimeoutChargeNode(),
-			typeName: 'test.rmShortTimeoutCharge',
-			parameters: { customerId: '={{ $json.customerId }}', amount: 1000, timeoutMs: 300 },
+			parameters: { ...chargeParameters(), options: { timeout: 1 } },
 			items,
 		});
 		// Let the simulator finish its late answer, so no timer outlives the suite (not an assertion).
-		await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_100 - (Date.now() - started))));
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_700 - (Date.now() - started))));
 		const counts = chargeCounts(simulator, items);
 		const error = outcome.errors.get(1);
 		const row = log.add({
 			area: 'Transport',
-			fault: 'Timeout on a charge POST (RM answers after 1 s, the node waits 0.3 s)',
+			fault: 'Timeout on a charge POST (Order → Create; RM answers after 1.6 s, the node waits 1 s)',
 			expected: 'not retried; error says outcome unknown and how to check; no second charge',
 			observed: `${counts[1].posts} POST, ${counts[1].charges} charge at RM; error: "${error?.message.slice(0, 70)}…"`,
 			cases: items.length,

@@ -4,7 +4,7 @@ import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
 import { checkChargeOutcome } from '../charge-outcome';
 import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, currencyField } from '../money-fields';
+import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../money-fields';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -80,6 +80,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	timeoutOptions(show),
 ];
 
 /**
@@ -105,12 +106,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (title) body.title = title;
 	const note = textUpTo(this, itemIndex, 'Description', additionalFields.description);
 	if (note) body.description = note;
+	const timeout = timeoutFrom(this, itemIndex);
 
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'POST',
 		path: ROUTES[route](customerId),
 		body,
 		itemIndex,
+		timeout,
 	});
 	return [{ json: checkChargeOutcome(this, itemIndex, response.item as IDataObject) }];
 }

@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { moneyMovingOptions, timeoutFrom } from './shared';
-import { amountField, currencyField } from '../money-fields';
+import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../money-fields';
 
 const operation = ['refund'];
 const show = { resource: ['transaction'], operation };
@@ -51,7 +50,7 @@ export const description: INodeProperties[] = [
 		description: 'Why the money is given back, kept with the refund',
 		displayOptions: { show },
 	},
-	moneyMovingOptions(operation),
+	timeoutOptions({ resource: ['transaction'], operation }),
 ];
 
 /**

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { textUpTo } from '../validation';
-import { moneyMovingOptions, timeoutFrom } from './shared';
+import { timeoutFrom, timeoutOptions } from '../money-fields';
 
 const operation = ['reverse'];
 
@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		description: 'Your own order ID of the payment to cancel',
 		displayOptions: { show: { resource: ['transaction'], operation } },
 	},
-	moneyMovingOptions(operation),
+	timeoutOptions({ resource: ['transaction'], operation }),
 ];
 
 /**
