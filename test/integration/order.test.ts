@@ -272,7 +272,7 @@ describe('validation before any request', () => {
 });
 
 describe('public names (contract.md)', () => {
-	it('has create with customerId, currency, amount, route and additional title, description', () => {
+	it('has create with customerId, currency, amount, route, additional title, description, and options.timeout', () => {
 		const shown = new RevenueMonster().description.properties.filter(
 			(property) =>
 				property.displayOptions?.show?.resource?.includes('order') &&
@@ -284,6 +284,7 @@ describe('public names (contract.md)', () => {
 			'amount',
 			'route',
 			'additionalFields',
+			'options',
 		]);
 		const collection = shown.find((property) => property.name === 'additionalFields');
 		expect(((collection?.options ?? []) as Array<{ name: string }>).map((option) => option.name).sort()).toEqual([
