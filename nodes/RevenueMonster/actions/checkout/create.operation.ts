@@ -11,7 +11,7 @@ import {
 	textUpTo,
 } from '../validation';
 import { PAYMENT_METHODS } from './shared';
-import { amountField, currencyField } from '../money-fields';
+import { amountField, currencyField, storeIdField } from '../fields';
 
 const show = { resource: ['checkout'], operation: ['create'] };
 
@@ -20,17 +20,7 @@ const LAYOUT_VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 const DEFAULT_LAYOUT_VERSION = 'v3';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Store Name or ID',
-		name: 'storeId',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getStores' },
-		required: true,
-		default: '',
-		description:
-			'The store the payment goes to. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show },
-	},
+	storeIdField(show, 'the payment goes to'),
 	{
 		displayName: 'Type',
 		name: 'type',

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import { amountInCents, oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
 import { customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
-import { amountField, currencyField } from '../money-fields';
+import { amountField, currencyField } from '../fields';
 
 const operation = ['createRecurring'];
 const show = { resource: ['customer'], operation };

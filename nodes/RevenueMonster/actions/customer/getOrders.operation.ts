@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequestAllItems } from '../../transport/pagination';
 import { apiPath } from '../../transport/url';
-import { textUpTo, wholeNumberAtLeast } from '../validation';
+import { listFields, listLimitFrom } from '../fields';
+import { textUpTo } from '../validation';
 import { customerIdField } from './shared';
 
 const operation = ['getOrders'];
@@ -10,23 +11,7 @@ const show = { resource: ['customer'], operation };
 
 export const description: INodeProperties[] = [
 	customerIdField(operation),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...listFields(show),
 ];
 
 /**
@@ -37,10 +22,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const customerId = textUpTo(this, itemIndex, 'Customer ID', this.getNodeParameter('customerId', itemIndex), {
 		required: true,
 	});
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll
-		? undefined
-		: wholeNumberAtLeast(this, itemIndex, 'Limit', this.getNodeParameter('limit', itemIndex, 50), 1);
+	const limit = listLimitFrom(this, itemIndex);
 	const orders = await revenueMonsterRequestAllItems.call(this, {
 		path: apiPath('/v3/customer', customerId, 'orders'),
 		limit,

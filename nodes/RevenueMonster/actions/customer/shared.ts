@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { absoluteUrl, emailAddress, textUpTo } from '../validation';
+import { storeIdField as sharedStoreIdField } from '../fields';
 
 /** The customer ID field, shown for the given customer operations. */
 export function customerIdField(operation: string[]): INodeProperties {
@@ -20,17 +21,7 @@ export function customerIdField(operation: string[]): INodeProperties {
 
 /** The store the customer belongs to, picked from the merchant's stores. */
 export function storeIdField(operation: string[]): INodeProperties {
-	return {
-		displayName: 'Store Name or ID',
-		name: 'storeId',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getStores' },
-		required: true,
-		default: '',
-		description:
-			'The store the payments are made to. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { resource: ['customer'], operation } },
-	};
+	return sharedStoreIdField({ resource: ['customer'], operation }, 'the payments are made to');
 }
 
 export function emailField(operation: string[]): INodeProperties {

@@ -4,7 +4,7 @@ import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
 import { checkChargeOutcome } from '../charge-outcome';
 import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../money-fields';
+import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../fields';
 
 const show = { resource: ['order'], operation: ['create'] };
 

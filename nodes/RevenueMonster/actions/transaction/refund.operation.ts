@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../money-fields';
+import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../fields';
 
 const operation = ['refund'];
 const show = { resource: ['transaction'], operation };

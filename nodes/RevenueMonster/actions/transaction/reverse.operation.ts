@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { textUpTo } from '../validation';
-import { timeoutFrom, timeoutOptions } from '../money-fields';
+import { timeoutFrom, timeoutOptions } from '../fields';
 
 const operation = ['reverse'];
 

@@ -1,7 +1,7 @@
-/** The Currency and Amount fields every money-moving operation shows, worded for what it does. */
+/** Fields several operations show: money, timeouts, the store picker, list limits. */
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { invalidParameter } from './validation';
+import { invalidParameter, wholeNumberAtLeast } from './validation';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -69,4 +69,48 @@ export function timeoutFrom(context: IExecuteFunctions, itemIndex: number): numb
 		throw invalidParameter(context, itemIndex, 'Timeout (Seconds)', options.timeout, 'is not a positive number of seconds');
 	}
 	return Math.round(seconds * 1000);
+}
+
+/** The store picker, loaded live from RM; an ID by expression works too. `purpose` ends "The store …". */
+export function storeIdField(show: Show, purpose: string): INodeProperties {
+	return {
+		displayName: 'Store Name or ID',
+		name: 'storeId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getStores' },
+		required: true,
+		default: '',
+		description: `The store ${purpose}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		displayOptions: { show },
+	};
+}
+
+/** Return All and Limit, for the operations that follow RM's list cursor. */
+export function listFields(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** How many elements to return: undefined for all. */
+export function listLimitFrom(context: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
+	const limit = context.getNodeParameter('limit', itemIndex, 50, { skipValidation: true });
+	return wholeNumberAtLeast(context, itemIndex, 'Limit', limit, 1);
 }
