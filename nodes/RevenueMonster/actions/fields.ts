@@ -1,7 +1,7 @@
 /** Fields several operations show: money, timeouts, the store picker, list limits. */
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { invalidParameter, wholeNumberAtLeast } from './validation';
+import { amountInCents, invalidParameter, wholeNumberAtLeast } from './validation';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -35,6 +35,15 @@ export function amountField(show: Show, meaning: string, extra?: string): INodeP
 		description: extra ? [rule, extra].join(' ') : rule,
 		displayOptions: { show },
 	};
+}
+
+/**
+ * The Amount field's value in cents, validated. Read unvalidated by n8n, so "RM10" or "12.50" from an
+ * expression gets our error naming the field, the item and the value.
+ */
+export function amountFrom(context: IExecuteFunctions, itemIndex: number): number {
+	const amount = context.getNodeParameter('amount', itemIndex, undefined, { skipValidation: true });
+	return amountInCents(context, itemIndex, 'Amount', amount);
 }
 
 /** "Options → Timeout" for the operations that move money (charge, refund, reverse). */

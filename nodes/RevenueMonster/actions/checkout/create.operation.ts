@@ -3,7 +3,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import {
 	absoluteUrl,
-	amountInCents,
 	emailAddress,
 	invalidParameter,
 	oneOfValues,
@@ -11,7 +10,7 @@ import {
 	textUpTo,
 } from '../validation';
 import { PAYMENT_METHODS } from './shared';
-import { amountField, currencyField, storeIdField } from '../fields';
+import { amountField, amountFrom, currencyField, storeIdField } from '../fields';
 
 const show = { resource: ['checkout'], operation: ['create'] };
 
@@ -216,13 +215,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			max: 32,
 		}),
 		currencyType: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
-		// Read unvalidated by n8n, so "RM10" or "12.50" from an expression gets our clear error.
-		amount: amountInCents(
-			this,
-			itemIndex,
-			'Amount',
-			this.getNodeParameter('amount', itemIndex, undefined, { skipValidation: true }),
-		),
+		amount: amountFrom(this, itemIndex),
 	};
 	const detail = textUpTo(this, itemIndex, 'Order Detail', fields.orderDetail, { max: 600 });
 	if (detail) order.detail = detail;

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
-import { amountInCents, oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
+import { oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
 import { customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
-import { amountField, currencyField } from '../fields';
+import { amountField, amountFrom, currencyField } from '../fields';
 
 const operation = ['createRecurring'];
 const show = { resource: ['customer'], operation };
@@ -74,7 +74,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: IDataObject = {
 		...customerBody(this, itemIndex, additionalFields),
 		currency: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
-		amount: amountInCents(this, itemIndex, 'Amount', this.getNodeParameter('amount', itemIndex)),
+		amount: amountFrom(this, itemIndex),
 		recurringInterval: interval,
 		recurringTarget: recurringTargetFor(
 			this,

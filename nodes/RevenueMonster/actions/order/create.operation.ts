@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
 import { checkChargeOutcome } from '../charge-outcome';
-import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../fields';
+import { oneOfValues, ringgitCurrency, textUpTo } from '../validation';
+import { amountField, amountFrom, currencyField, timeoutFrom, timeoutOptions } from '../fields';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -100,7 +100,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const additionalFields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {
 		currency: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
-		amount: amountInCents(this, itemIndex, 'Amount', this.getNodeParameter('amount', itemIndex)),
+		amount: amountFrom(this, itemIndex),
 	};
 	const title = textUpTo(this, itemIndex, 'Title', additionalFields.title, { max: 32 });
 	if (title) body.title = title;

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
-import { amountInCents, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, currencyField, timeoutFrom, timeoutOptions } from '../fields';
+import { oneOfValues, ringgitCurrency, textUpTo } from '../validation';
+import { amountField, amountFrom, currencyField, timeoutFrom, timeoutOptions } from '../fields';
 
 const operation = ['refund'];
 const show = { resource: ['transaction'], operation };
@@ -70,13 +70,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'PARTIAL',
 			] as const),
 			currencyType: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
-			// Read unvalidated by n8n, so "RM10" or "12.50" from an expression gets our clear error.
-			amount: amountInCents(
-				this,
-				itemIndex,
-				'Amount',
-				this.getNodeParameter('amount', itemIndex, undefined, { skipValidation: true }),
-			),
+			amount: amountFrom(this, itemIndex),
 		},
 		reason: textUpTo(this, itemIndex, 'Reason', this.getNodeParameter('reason', itemIndex), { required: true }),
 	};
