@@ -54,12 +54,12 @@ function tokenOwner(credentials: ICredentialDataDecryptedObject, oauthBaseUrl: s
 }
 
 /** The cached token, if it was issued to this credential's current client ID, secret and host. */
-function cachedTokenFor(credentials: ICredentialDataDecryptedObject): string {
+function cachedTokenFor(credentials: ICredentialDataDecryptedObject, oauthBaseUrl: string): string {
 	const stored = String(credentials.accessToken ?? '');
 	const separator = stored.indexOf(':');
 	if (separator < 0) return '';
 	const owner = stored.slice(0, separator);
-	return owner === tokenOwner(credentials, hostsFor(credentials).oauthBaseUrl) ? stored.slice(separator + 1) : '';
+	return owner === tokenOwner(credentials, oauthBaseUrl) ? stored.slice(separator + 1) : '';
 }
 
 /**
@@ -152,7 +152,8 @@ export function signRequestOptions(
 ): IHttpRequestOptions {
 	const privateKey = parsePrivateKey(credentials.privateKey as string | undefined);
 	const method = (requestOptions.method ?? 'GET').toUpperCase();
-	const baseUrl = requestOptions.baseURL || hostsFor(credentials).apiBaseUrl;
+	const hosts = hostsFor(credentials);
+	const baseUrl = requestOptions.baseURL || hosts.apiBaseUrl;
 	const url = resolveRequestUrl(baseUrl, requestOptions.url, requestOptions.qs);
 
 	let body: string | undefined;
@@ -173,7 +174,7 @@ export function signRequestOptions(
 		body,
 		headers: {
 			...headerNamesWithout(requestOptions.headers, SIGNED_HEADERS),
-			Authorization: `Bearer ${cachedTokenFor(credentials)}`,
+			Authorization: `Bearer ${cachedTokenFor(credentials, hosts.oauthBaseUrl)}`,
 			'Content-Type': 'application/json',
 			...signatureHeaders,
 		},
