@@ -66,6 +66,20 @@ export function canonicalJson(value: unknown): string {
 	return encodeCanonical(value) ?? 'null';
 }
 
+/**
+ * Every canonical form a Go server may have produced for the same value, for verifying what RM
+ * signed: Go >= 1.22 writes U+0008/U+000C as `\b`/`\f`, older Go as `\u0008`/`\u000c`.
+ * The first form is the one this package sends.
+ */
+export function canonicalJsonForms(value: unknown): string[] {
+	const current = canonicalJson(value);
+	// Every backslash in JSON output starts an escape, so matching pairs never splits one.
+	const legacy = current.replace(/\\(.)/g, (pair, char: string) =>
+		char === 'b' ? '\\u0008' : char === 'f' ? '\\u000c' : pair,
+	);
+	return legacy === current ? [current] : [current, legacy];
+}
+
 /** The `data` part of a sign string, or undefined where RM signs no data (no body, `{}` or `null`). */
 export function signDataOf(canonicalBody: string | undefined): string | undefined {
 	if (canonicalBody === undefined || canonicalBody === '' || canonicalBody === '{}' || canonicalBody === 'null') {
