@@ -1,0 +1,565 @@
+/**
+ * `npm run test:queue`: the package in n8n's queue mode, measured. It starts, on 127.0.0.1 only, a
+ * throwaway Postgres and Redis (Debian packages, installed with apt-get when missing and run as root),
+ * the Revenue Monster simulator, and the pinned n8n as main + 2 workers + 2 webhook processes behind a
+ * round-robin proxy, then measures:
+ * - billing: 200 subscribers billed by 10 executions at once, spread over both workers, with the node's
+ *   Concurrency 4: charges per customer, tokens issued, wall time; then again behind the charge guard;
+ * - notifications: 100 payments each notified 3 times, copies alternating between the 2 webhook
+ *   processes, simultaneous / 100 ms / 1 s / 5 s apart: runs per payment;
+ * - polling: the transaction trigger polls once per interval across the cluster (when it is built);
+ * - binary data: a QR code made on a worker is read back from the main process's REST API.
+ * It prints every figure and ends with one summary line; it exits non-zero when a customer is charged
+ * twice, or a payment runs more often than docs/SCALING.md says it can. Every process it starts is
+ * stopped by its id, also on failure or Ctrl-C. Scratch files and logs: `.queue/run-<pid>/`.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+
+import { startSimulator, type RevenueMonsterSimulator } from '../../test/simulator/server';
+import type { Customer, Json } from '../../test/simulator/state';
+import { tinyPng } from '../../test/simulator/png';
+import { Checklist } from '../lib/checklist';
+import { REPO_ROOT, packPackage, withoutNpmConfig } from '../lib/n8n-instance';
+import { ensureN8nRuntime } from '../lib/n8n-runtime';
+import { LocalPostgres } from '../lib/postgres';
+import { LocalRedis } from '../lib/redis';
+import { freePort, runCommand, sleep, stopAll, stopAllOnExit, waitFor } from '../lib/processes';
+import { credentialsFor } from '../lib/workflows';
+import { QueueCluster } from './cluster';
+import { RoundRobinProxy, Sink } from './proxy';
+import {
+	BILLING_PATH,
+	NOTIFY_WEBHOOK_ID,
+	QR_PATH,
+	billingWorkflow,
+	builtQueueFeatures,
+	notifyWorkflow,
+	pollingWorkflow,
+	qrWorkflow,
+} from './workflows';
+
+const QUEUE_DIR = path.join(REPO_ROOT, '.queue');
+const WORK_DIR = path.join(QUEUE_DIR, `run-${process.pid}`);
+const OWNER = { email: 'queue@example.com', password: 'Queue-owner-password-1', firstName: 'Queue', lastName: 'Runner' };
+
+const CUSTOMERS = 200;
+const BATCHES = 10;
+const NODE_CONCURRENCY = 4;
+const WORKER_CONCURRENCY = 5;
+const PAYMENTS = 100;
+const COPIES = 3;
+/** Payments start this far apart (a burst of 100 in 3 s); the copies of one payment keep their spacing. */
+const PAYMENT_STAGGER_MS = 30;
+export const SPACINGS: Array<{ label: string; ms: number }> = [
+	{ label: 'simultaneous', ms: 0 },
+	{ label: '100ms', ms: 100 },
+	{ label: '1s', ms: 1000 },
+	{ label: '5s', ms: 5000 },
+];
+/**
+ * The most runs one payment may start, by spacing of its copies (docs/SCALING.md, "Notifications"):
+ * copies that arrive on different webhook processes before the first accepted one is saved can each
+ * start one run (at most one per process); once saved, none can.
+ */
+export const ALLOWED_RUNS: Record<string, number> = { simultaneous: 2, '100ms': 2, '1s': 1, '5s': 1 };
+
+const list = new Checklist();
+let simulator: RevenueMonsterSimulator | undefined;
+let cluster: QueueCluster | undefined;
+let postgres: LocalPostgres | undefined;
+let redis: LocalRedis | undefined;
+const proxy: { server?: RoundRobinProxy } = {};
+const sink = new Sink();
+
+interface Figures {
+	charged: number;
+	twice: number;
+	tokens: number;
+	runs: Record<string, number>;
+	worst: Record<string, number>;
+}
+const figures: Figures = { charged: 0, twice: -1, tokens: -1, runs: {}, worst: {} };
+
+async function main(): Promise<void> {
+	const stopEverything = async () => {
+		await cluster?.stop();
+		await proxy.server?.stop();
+		await sink.stop();
+		await simulator?.stop();
+		await redis?.stop();
+		await postgres?.stop();
+	};
+	stopAllOnExit(stopEverything);
+	const started = Date.now();
+	let crashed = false;
+	try {
+		await run();
+	} catch (error) {
+		crashed = true;
+		list.check('the queue-mode run went to the end', false, (error as Error).stack ?? (error as Error).message);
+	} finally {
+		await stopEverything().catch(() => undefined);
+		await stopAll();
+	}
+	if (crashed) console.log(`logs: ${WORK_DIR}`);
+	list.note(`wall time of the whole run: ${Math.round((Date.now() - started) / 1000)} s`);
+	const ok = list.summary();
+	console.log(summaryLine());
+	process.exit(ok ? 0 : 1);
+}
+
+function summaryLine(): string {
+	const runs = SPACINGS.map(({ label }) => figures.runs[label]);
+	const total = runs.every((value) => value !== undefined) ? runs.reduce((a, b) => a + b, 0) : 'n/a';
+	const spacing = SPACINGS.map(({ label }) => `${label}: ${figures.runs[label] ?? 'n/a'}`).join(', ');
+	return (
+		`queue mode: ${figures.charged}/${CUSTOMERS} customers charged exactly once, ${figures.twice < 0 ? 'n/a' : figures.twice} duplicate charges, ` +
+		`${figures.tokens < 0 ? 'n/a' : figures.tokens} tokens, ${total} runs for ${PAYMENTS} payments (${spacing})`
+	);
+}
+
+async function run(): Promise<void> {
+	list.section('n8n runtime, package');
+	const runtime = await ensureN8nRuntime((line) => list.note(line));
+	removeFinishedRuns();
+	mkdirSync(WORK_DIR, { recursive: true });
+	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, env: withoutNpmConfig(), timeoutMs: 300_000 });
+	const tarball = await packPackage(WORK_DIR);
+	const features = builtQueueFeatures();
+	list.note(
+		`built: charge guard ${features.chargeGuard ? 'yes' : 'no'}, transaction trigger ${features.transactionTrigger ? 'yes' : 'no'}`,
+	);
+
+	list.section('Postgres, Redis, simulator (127.0.0.1 only)');
+	// Postgres runs as the `postgres` user when this is root: its folder must not sit under a mode-700 home.
+	const dbDir = path.join(os.tmpdir(), `n8n-rm-queue-${process.pid}`);
+	rmSync(dbDir, { recursive: true, force: true });
+	postgres = await LocalPostgres.prepare(dbDir, await freePort(), (line) => list.note(line));
+	const database = await postgres.start({
+		database: 'n8n',
+		user: 'n8n',
+		password: 'n8n-queue-test',
+		logFile: path.join(WORK_DIR, 'postgres.log'),
+	});
+	list.note(`Postgres ${database.version} on 127.0.0.1:${database.port} (pid ${postgres.pid}, data in ${dbDir})`);
+	await LocalRedis.install((line) => list.note(line));
+	redis = new LocalRedis(await freePort(), path.join(WORK_DIR, 'redis'));
+	await redis.start(path.join(WORK_DIR, 'redis.log'));
+	list.note(`Redis on 127.0.0.1:${redis.port} (pid ${redis.pid})`);
+	simulator = await startSimulator({ port: await freePort(), autoNotify: false });
+	await sink.start();
+	list.note(`simulator ${simulator.url}; the workflows report to ${sink.url}`);
+
+	list.section('n8n in queue mode: main, 2 workers, 2 webhook processes');
+	const proxyPort = await freePort();
+	const webhookBaseUrl = `http://127.0.0.1:${proxyPort}`;
+	cluster = await QueueCluster.create(
+		{
+			runtime,
+			dir: WORK_DIR,
+			owner: OWNER,
+			encryptionKey: 'rm-queue-encryption-key-not-a-secret',
+			database,
+			redisPort: redis.port,
+			webhookBaseUrl,
+			workerConcurrency: WORKER_CONCURRENCY,
+		},
+		{ workers: 2, webhooks: 2 },
+	);
+	proxy.server = new RoundRobinProxy(cluster.webhooks.map((process) => process.baseUrl));
+	await proxy.server.start(proxyPort);
+	await cluster.installPackage(tarball);
+	const workflows = [
+		billingWorkflow(sink.url, { concurrency: NODE_CONCURRENCY, guardHours: features.chargeGuard ? 24 : undefined }),
+		notifyWorkflow(sink.url),
+		qrWorkflow(sink.url),
+		...(features.transactionTrigger ? [pollingWorkflow(sink.url)] : []),
+	];
+	const importStarted = Date.now();
+	await cluster.main.importCredentials(credentialsFor(simulator.url, { user: 'unused', password: 'unused' }), WORK_DIR);
+	await cluster.main.importWorkflows(workflows, WORK_DIR);
+	list.note(`database migrated, credential and ${workflows.length} workflows imported in ${Math.round((Date.now() - importStarted) / 1000)} s`);
+	await cluster.start((line) => list.note(line));
+	await cluster.main.publishViaRest(workflows.map((workflow) => workflow.id));
+	list.note('workflows published on main (REST API, as the editor does)');
+	await waitForWebhooks();
+
+	await billing(features.chargeGuard);
+	await notifications();
+	await binaryData();
+	if (features.transactionTrigger) await polling();
+	else list.skip('polling once per interval across the cluster', 'the Revenue Monster Transaction Trigger is not in the built package yet');
+	await stillOneToken();
+}
+
+/** Every webhook process serves the published webhooks (the notify URL refuses an unsigned GET with 401). */
+async function waitForWebhooks(): Promise<void> {
+	for (const process of cluster!.webhooks) {
+		const url = `${process.baseUrl}/webhook/${NOTIFY_WEBHOOK_ID}/notify`;
+		const status = await waitFor(
+			`${process.label} to serve the published trigger`,
+			async () => {
+				const answer = (await fetch(url)).status;
+				return answer === 404 ? undefined : answer;
+			},
+			{ timeoutMs: 120_000, intervalMs: 1_000 },
+		);
+		list.check(`${process.label} serves the trigger's production URL (unsigned GET → ${status})`, status === 401, status);
+	}
+}
+
+// -------------------------------------------------------------------------------------------
+// Billing
+
+function addCustomers(count: number): Customer[] {
+	const now = new Date().toISOString();
+	const customers: Customer[] = [];
+	for (let i = 0; i < count; i++) {
+		const id = simulator!.state.nextId();
+		const customer: Customer = {
+			id,
+			kind: 'tokenized',
+			isActive: true,
+			bound: true,
+			storeId: '10946114768247530',
+			email: `subscriber-${i}@example.com`,
+			name: `Subscriber ${i}`,
+			countryCode: '60',
+			phoneNumber: '0123456789',
+			productName: 'Weekly box',
+			productDescription: 'Queue-mode billing',
+			redirectUrl: 'http://127.0.0.1/bound',
+			notifyUrl: '',
+			paymentUrl: `${simulator!.url}/sim/bind/${id}`,
+			label: '411111******1111',
+			createdAt: now,
+			updatedAt: now,
+		};
+		simulator!.state.customers.set(id, customer);
+		customers.push(customer);
+	}
+	return customers;
+}
+
+/** `Worker started execution` lines in each worker's output so far. */
+function executionsPerWorker(): number[] {
+	return cluster!.workers.map((worker) => (worker.output().match(/Worker started execution/g) ?? []).length);
+}
+
+async function billOnce(customers: Customer[], label: string): Promise<{ orders: number; ms: number; perWorker: number[] }> {
+	const before = executionsPerWorker();
+	const ordersBefore = simulator!.state.customerOrders.length;
+	const reportsBefore = sink.on('billing').length;
+	const size = Math.ceil(customers.length / BATCHES);
+	const started = Date.now();
+	const answers = await Promise.all(
+		Array.from({ length: BATCHES }, (_, batch) =>
+			fetch(`${proxy.server!.url}/webhook/${BILLING_PATH}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({
+					customers: customers
+						.slice(batch * size, (batch + 1) * size)
+						.map((customer) => ({ customerId: customer.id, amountInCents: 2990 })),
+				}),
+			}).then((response) => response.status),
+		),
+	);
+	list.check(`${label}: ${BATCHES} batches accepted by the webhook processes (200)`, answers.every((status) => status === 200), answers);
+	await waitFor(
+		`${label}: a report for each of the ${customers.length} customers`,
+		async () => (sink.on('billing').length - reportsBefore >= customers.length ? true : undefined),
+		{ timeoutMs: 300_000, intervalMs: 200 },
+	);
+	const ms = Date.now() - started;
+	await sleep(500);
+	const after = executionsPerWorker();
+	return {
+		orders: simulator!.state.customerOrders.length - ordersBefore,
+		ms,
+		perWorker: after.map((count, index) => count - before[index]),
+	};
+}
+
+async function billing(chargeGuard: boolean): Promise<void> {
+	list.section(
+		`billing: ${CUSTOMERS} subscribers, ${BATCHES} executions at once through the proxy, worker concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY}${chargeGuard ? ', charge guard 24 h' : ''}`,
+	);
+	const customers = addCustomers(CUSTOMERS);
+	const tokensBefore = simulator!.stats.tokensIssued;
+	const first = await billOnce(customers, 'first run');
+	const perCustomer = new Map<string, number>();
+	for (const order of simulator!.state.customerOrders) {
+		if (order.status === 'SUCCESS') perCustomer.set(order.customerId, (perCustomer.get(order.customerId) ?? 0) + 1);
+	}
+	const once = customers.filter((customer) => perCustomer.get(customer.id) === 1).length;
+	const twice = customers.filter((customer) => (perCustomer.get(customer.id) ?? 0) > 1).length;
+	const never = customers.filter((customer) => !perCustomer.has(customer.id)).length;
+	figures.charged = once;
+	figures.twice = twice;
+	figures.tokens = simulator!.stats.tokensIssued - tokensBefore;
+	list.note(
+		`first run: ${first.orders} charges in ${(first.ms / 1000).toFixed(1)} s wall time; executions per worker ${first.perWorker.join(' / ')}; ${figures.tokens} tokens issued`,
+	);
+	list.check(`every customer charged exactly once (${once}/${CUSTOMERS})`, once === CUSTOMERS, { once, twice, never });
+	list.check('nobody charged twice', twice === 0, twice);
+	list.check(
+		'the executions ran on both workers',
+		first.perWorker.length === 2 && first.perWorker.every((count) => count > 0),
+		first.perWorker,
+	);
+	// The token lives in the credential in Postgres; each worker that starts before any has saved one fetches its own.
+	list.check(
+		`at most one token per worker (${figures.tokens} for ${cluster!.workers.length} workers)`,
+		figures.tokens >= 1 && figures.tokens <= cluster!.workers.length,
+		figures.tokens,
+	);
+
+	if (!chargeGuard) {
+		list.skip('second run behind the charge guard charges nobody', 'Order → Create has no skipIfChargedWithinHours in the built package yet');
+		return;
+	}
+	const second = await billOnce(customers, 'second run (charge guard)');
+	const guarded = sink.on('billing').slice(-CUSTOMERS);
+	list.note(`second run: ${second.orders} charges in ${(second.ms / 1000).toFixed(1)} s; executions per worker ${second.perWorker.join(' / ')}`);
+	list.check('the second run charges nobody', second.orders === 0, second.orders);
+	list.check(
+		'and reports every customer as already charged',
+		guarded.length === CUSTOMERS && guarded.every((record) => record.body.alreadyCharged === true),
+		guarded.filter((record) => record.body.alreadyCharged !== true).slice(0, 3),
+	);
+}
+
+// -------------------------------------------------------------------------------------------
+// Notifications
+
+function addPayments(count: number, tag: string): Json[] {
+	const payments: Json[] = [];
+	for (let i = 0; i < count; i++) {
+		const transaction = simulator!.state.addTransaction({
+			orderId: `Q${tag}${String(i).padStart(3, '0')}${Date.now() % 100000}`.slice(0, 24),
+			title: 'Queue-mode payment',
+			amount: 1000 + i,
+			currency: 'MYR',
+			type: 'WEB_PAYMENT',
+			method: 'FPX',
+			source: 'WEB_PAYMENT',
+			storeId: '10946114768247530',
+			status: 'SUCCESS',
+		});
+		payments.push(transaction as unknown as Json);
+	}
+	return payments;
+}
+
+async function notifications(): Promise<void> {
+	list.section(
+		`notifications: ${PAYMENTS} payments × ${COPIES} copies, alternating between the ${cluster!.webhooks.length} webhook processes`,
+	);
+	const urls = cluster!.webhooks.map((process) => `${process.baseUrl}/webhook/${NOTIFY_WEBHOOK_ID}/notify`);
+	for (const { label, ms } of SPACINGS) {
+		const payments = addPayments(PAYMENTS, label.replace(/\W/g, ''));
+		const ids = new Set(payments.map((payment) => String(payment.transactionId)));
+		const statuses: Array<number | string> = [];
+		const started = Date.now();
+		await Promise.all(
+			payments.map(async (payment, index) => {
+				await sleep(index * PAYMENT_STAGGER_MS);
+				const body: Json = { eventType: 'PAYMENT_WEB_ONLINE', data: payment };
+				const copies: Array<Promise<void>> = [];
+				for (let copy = 0; copy < COPIES; copy++) {
+					// Copy k of payment i goes to process (i + k) mod n: consecutive copies on different processes.
+					const url = urls[(index + copy) % urls.length];
+					copies.push(
+						sleep(copy * ms).then(async () => {
+							const [status] = await simulator!.notify(url, body, 'signed').catch(() => ['no answer']);
+							statuses.push(status);
+						}),
+					);
+				}
+				await Promise.all(copies);
+			}),
+		);
+		// Runs already queued finish on the workers: wait until no new report for 3 s.
+		let last = -1;
+		await waitFor(
+			`${label}: the runs to settle`,
+			async () => {
+				const count = sink.on('notify').filter((record) => ids.has(String(record.body.transactionId))).length;
+				if (count === last && count >= PAYMENTS) return true;
+				last = count;
+				return undefined;
+			},
+			{ timeoutMs: 120_000, intervalMs: 3_000 },
+		);
+		const runs = new Map<string, number>();
+		for (const record of sink.on('notify')) {
+			const id = String(record.body.transactionId);
+			if (ids.has(id)) runs.set(id, (runs.get(id) ?? 0) + 1);
+		}
+		const total = [...runs.values()].reduce((a, b) => a + b, 0);
+		const histogram = new Map<number, number>();
+		for (const id of ids) histogram.set(runs.get(id) ?? 0, (histogram.get(runs.get(id) ?? 0) ?? 0) + 1);
+		const worst = Math.max(0, ...runs.values());
+		figures.runs[label] = total;
+		figures.worst[label] = worst;
+		const answered = countBy(statuses);
+		list.note(
+			`${label}: ${total} runs for ${PAYMENTS} payments in ${((Date.now() - started) / 1000).toFixed(1)} s; payments by runs: ${[...histogram.entries()]
+				.sort(([a], [b]) => a - b)
+				.map(([n, payments]) => `${n} run${n === 1 ? '' : 's'} × ${payments}`)
+				.join(', ')}; answers ${Object.entries(answered)
+				.map(([status, n]) => `${status} × ${n}`)
+				.join(', ')}`,
+		);
+		list.check(`${label}: every payment started at least one run`, (histogram.get(0) ?? 0) === 0, histogram.get(0));
+		list.check(
+			`${label}: no payment ran more than ${ALLOWED_RUNS[label]} time${ALLOWED_RUNS[label] === 1 ? '' : 's'} (worst ${worst})`,
+			worst <= ALLOWED_RUNS[label],
+			worst,
+		);
+		const keys = sink.on('notify').filter((record) => ids.has(String(record.body.transactionId)));
+		if (keys.some((record) => record.body.eventKey)) {
+			const perPayment = new Map<string, Set<string>>();
+			for (const record of keys) {
+				const id = String(record.body.transactionId);
+				perPayment.set(id, (perPayment.get(id) ?? new Set()).add(String(record.body.eventKey)));
+			}
+			list.check(
+				`${label}: every run carries an eventKey, the same for every run of one payment`,
+				keys.every((record) => record.body.eventKey) && [...perPayment.values()].every((set) => set.size === 1),
+			);
+		}
+	}
+}
+
+function countBy(values: Array<number | string>): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+	return counts;
+}
+
+// -------------------------------------------------------------------------------------------
+// Binary data and polling
+
+/** The owner's session on main (REST API), for raw binary data. */
+async function mainSession(): Promise<string> {
+	const response = await fetch(`${cluster!.main.baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', 'browser-id': 'queue-run' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	const cookie = response.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
+	if (!cookie) throw new Error(`could not log in to main (${response.status})`);
+	return cookie.split(';')[0];
+}
+
+async function binaryData(): Promise<void> {
+	list.section('binary data: a QR code made on a worker, read from the main process');
+	const before = executionsPerWorker();
+	const answer = await fetch(`${proxy.server!.url}/webhook/${QR_PATH}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ orderId: `QR${Date.now()}`.slice(0, 24) }),
+	});
+	list.check('the QR request was accepted by a webhook process', answer.status === 200, answer.status);
+	const [report] = await waitFor('the QR execution to report', async () => sink.on('qr')[0] && sink.on('qr'), {
+		timeoutMs: 60_000,
+		intervalMs: 200,
+	});
+	await sleep(1_000);
+	const ranOn = executionsPerWorker().map((count, index) => count - before[index]);
+	list.note(`executions per worker for the QR run: ${ranOn.join(' / ')}`);
+	const executionId = String(report.body.executionId);
+	const execution = await waitFor(
+		'the QR execution to be saved as finished',
+		async () => {
+			const found = await cluster!.main.execution(executionId).catch(() => undefined);
+			return found && found.status === 'success' ? found : undefined;
+		},
+		{ timeoutMs: 30_000, intervalMs: 500 },
+	);
+	const runs = execution.data?.resultData.runData['QR code'] ?? [];
+	const item = runs[0]?.data?.main?.[0]?.[0] as { binary?: Record<string, { id?: string; mimeType?: string }> } | undefined;
+	const file = item?.binary?.qrCode;
+	list.check(
+		`the QR code is stored as binary data in Postgres (id ${file?.id ?? 'none'})`,
+		typeof file?.id === 'string' && file.id.startsWith('database:'),
+		item?.binary,
+	);
+	if (!file?.id) return;
+	const cookie = await mainSession();
+	const download = await fetch(
+		`${cluster!.main.baseUrl}/rest/binary-data?id=${encodeURIComponent(file.id)}&action=download`,
+		{ headers: { Cookie: cookie, 'browser-id': 'queue-run' } },
+	);
+	const bytes = Buffer.from(await download.arrayBuffer());
+	list.check(
+		`main serves the PNG made on the worker: ${bytes.length} bytes, identical to what RM sent`,
+		download.status === 200 && bytes.equals(tinyPng()),
+		{ status: download.status, bytes: bytes.length },
+	);
+}
+
+async function polling(): Promise<void> {
+	list.section('polling: the transaction trigger runs once per poll across the cluster');
+	const pollCalls = () =>
+		simulator!.apiLog().filter((entry) => entry.method === 'GET' && entry.path === '/v3/payment/transactions').length;
+	// The first poll after activation only records where it starts; give it a few intervals.
+	await sleep(12_000);
+	const callsBefore = pollCalls();
+	const started = Date.now();
+	const failed = Array.from({ length: 3 }, (_, i) =>
+		simulator!.state.addTransaction({
+			orderId: `QPOLL${i}${Date.now() % 100000}`,
+			title: 'Declined',
+			amount: 990,
+			currency: 'MYR',
+			type: 'RECURRING_PAYMENT',
+			method: 'CARD',
+			source: 'RECURRING',
+			storeId: '10946114768247530',
+			status: 'FAILED',
+			errorMessage: '9010',
+		}),
+	);
+	await sleep(25_000);
+	const seconds = (Date.now() - started) / 1000;
+	const calls = pollCalls() - callsBefore;
+	const reports = sink.on('poll');
+	const perTransaction = failed.map((t) => reports.filter((r) => r.body.transactionId === t.transactionId).length);
+	list.note(`${calls} poll requests to RM in ${seconds.toFixed(0)} s (one poll every 5 s); runs per failed payment ${perTransaction.join(' / ')}`);
+	list.check(
+		'one poll per interval across the cluster (only the main process polls)',
+		calls >= 1 && calls <= Math.ceil(seconds / 5) + 1,
+		calls,
+	);
+	list.check('each failed payment emitted exactly once', perTransaction.every((n) => n === 1), perTransaction);
+}
+
+async function stillOneToken(): Promise<void> {
+	list.section('after everything');
+	list.check(
+		'every API call n8n made was signed correctly',
+		simulator!.stats.signatureFailures === 0,
+		simulator!.stats.signatureFailures,
+	);
+	list.note(`${simulator!.stats.tokensIssued} tokens issued in the whole run; proxy requests per webhook process ${proxy.server!.counts.join(' / ')}`);
+}
+
+function removeFinishedRuns(): void {
+	if (!existsSync(QUEUE_DIR)) return;
+	for (const name of readdirSync(QUEUE_DIR)) {
+		const pid = /^run-(\d+)$/.exec(name)?.[1];
+		if (!pid) continue;
+		try {
+			process.kill(Number(pid), 0);
+		} catch {
+			rmSync(path.join(QUEUE_DIR, name), { recursive: true, force: true });
+		}
+	}
+}
+
+void main();

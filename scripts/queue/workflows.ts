@@ -1,0 +1,234 @@
+/**
+ * The workflows the queue-mode run imports (published on import), built here rather than taken from
+ * examples/: each starts from a production webhook (so its executions go through the queue to the
+ * workers) and ends by reporting to the run's sink, so what every execution did is counted as it happens.
+ */
+import { existsSync } from 'fs';
+import path from 'path';
+
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import { REPO_ROOT } from '../lib/n8n-instance';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson, type WorkflowNode } from '../lib/workflows';
+
+const RM = 'n8n-nodes-revenuemonster';
+const credentials = { revenueMonsterApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
+
+export const BILLING_PATH = 'queue-billing';
+export const QR_PATH = 'queue-qr';
+export const NOTIFY_WEBHOOK_ID = '7d2f9a44-1c3b-4e8a-9f61-2b8c5d0e4a17';
+export const STORE_ID = '10946114768247530';
+
+export const QUEUE_WORKFLOWS = {
+	billing: 'rmQueueBilling01',
+	notify: 'rmQueueNotify001',
+	qr: 'rmQueueQrCode001',
+	poll: 'rmQueuePolling01',
+} as const;
+
+function at(x: number): [number, number] {
+	return [x * 260, 0];
+}
+
+function workflow(id: string, name: string, nodes: WorkflowNode[]): WorkflowJson {
+	const connections: Record<string, unknown> = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { id, name, nodes, connections, active: false, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+function webhook(name: string, pathName: string, webhookId: string): WorkflowNode {
+	return {
+		id: `${webhookId}-node`,
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		parameters: { httpMethod: 'POST', path: pathName, responseMode: 'onReceived', options: {} },
+		webhookId,
+		...{ position: at(0) },
+	};
+}
+
+/** Last node: POST what the execution did to the sink (`route`). */
+function report(route: string, sinkUrl: string, body: string, x: number): WorkflowNode {
+	return {
+		id: `report-${route}`,
+		name: 'Report to the test',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${sinkUrl}/${route}`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify(${body}) }}`,
+			options: {},
+		},
+		...{ position: at(x) },
+	};
+}
+
+/**
+ * Billing: a POST with `{customers: [{customerId, amountInCents}]}` charges each of them with
+ * Order → Create (Concurrency `concurrency`), optionally behind the charge guard.
+ */
+export function billingWorkflow(sinkUrl: string, options: { concurrency: number; guardHours?: number }): WorkflowJson {
+	return workflow(QUEUE_WORKFLOWS.billing, 'Queue mode: bill a batch of subscribers', [
+		webhook('Batch to bill', BILLING_PATH, '2b7c1e90-5d4f-4a3b-8c2e-6f1a9d0b3e55'),
+		{
+			id: 'split-customers',
+			name: 'One item per customer',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			parameters: { fieldToSplitOut: 'body.customers', options: {} },
+			...{ position: at(1) },
+		},
+		{
+			id: 'charge',
+			name: 'Charge saved card',
+			type: `${RM}.revenueMonster`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'order',
+				operation: 'create',
+				customerId: '={{ $json.customerId }}',
+				currency: 'MYR',
+				amount: '={{ $json.amountInCents }}',
+				route: 'customerOrder',
+				additionalFields: { title: 'Queue-mode billing' },
+				...(options.guardHours ? { options: { skipIfChargedWithinHours: options.guardHours } } : {}),
+				requestOptions: { concurrency: options.concurrency },
+			},
+			credentials,
+			...{ position: at(2) },
+		},
+		report(
+			'billing',
+			sinkUrl,
+			'{ customerId: $json.payee?.userId ?? "", transactionId: $json.transactionId, status: $json.status, alreadyCharged: $json.alreadyCharged === true, executionId: $execution.id }',
+			3,
+		),
+	]);
+}
+
+/** Notifications: the trigger with its defaults, reporting each run's payment and key. */
+export function notifyWorkflow(sinkUrl: string): WorkflowJson {
+	return workflow(QUEUE_WORKFLOWS.notify, 'Queue mode: payment notification', [
+		{
+			id: 'notify-trigger',
+			name: 'Payment notification',
+			type: `${RM}.revenueMonsterTrigger`,
+			typeVersion: 1,
+			parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options: {} },
+			credentials,
+			webhookId: NOTIFY_WEBHOOK_ID,
+			...{ position: at(0) },
+		},
+		report(
+			'notify',
+			sinkUrl,
+			'{ transactionId: $json.transaction?.transactionId ?? $json.data?.transactionId ?? "", eventKey: $json.eventKey ?? "", executionId: $execution.id }',
+			1,
+		),
+	]);
+}
+
+/** Binary data: a checkout paid by QR code; the PNG is made on a worker. */
+export function qrWorkflow(sinkUrl: string): WorkflowJson {
+	return workflow(QUEUE_WORKFLOWS.qr, 'Queue mode: QR code on a worker', [
+		webhook('QR requested', QR_PATH, '5e0a3c71-9b2d-4f6e-8a14-7c3d2e1f0b98'),
+		{
+			id: 'create-checkout',
+			name: 'Create checkout',
+			type: `${RM}.revenueMonster`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'checkout',
+				operation: 'create',
+				storeId: STORE_ID,
+				type: 'WEB_PAYMENT',
+				orderId: '={{ $json.body.orderId }}',
+				orderTitle: 'Queue-mode QR',
+				currency: 'MYR',
+				amount: 1250,
+				redirectUrl: 'http://127.0.0.1/paid',
+				notifyUrl: `${sinkUrl}/unused-notify`,
+				additionalFields: {},
+			},
+			credentials,
+			...{ position: at(1) },
+		},
+		{
+			id: 'pay-qr',
+			name: 'QR code',
+			type: `${RM}.revenueMonster`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'checkout',
+				operation: 'pay',
+				checkoutId: '={{ $json.checkoutId }}',
+				mode: 'qrcode',
+				method: 'TNG_MY',
+				binaryPropertyName: 'qrCode',
+			},
+			credentials,
+			...{ position: at(2) },
+		},
+		report('qr', sinkUrl, '{ checkoutId: $json.checkoutId ?? "", executionId: $execution.id }', 3),
+	]);
+}
+
+/** The polling transaction trigger (when the package has it), every 5 seconds, reporting each item. */
+export function pollingWorkflow(sinkUrl: string): WorkflowJson {
+	return workflow(QUEUE_WORKFLOWS.poll, 'Queue mode: transaction poll', [
+		{
+			id: 'poll-trigger',
+			name: 'Transactions',
+			type: `${RM}.revenueMonsterTransactionTrigger`,
+			typeVersion: 1,
+			parameters: {
+				pollTimes: { item: [{ mode: 'custom', cronExpression: '*/5 * * * * *' }] },
+				statuses: ['FAILED'],
+				options: {},
+			},
+			credentials,
+			...{ position: at(0) },
+		},
+		report(
+			'poll',
+			sinkUrl,
+			'{ transactionId: $json.transactionId ?? "", eventKey: $json.eventKey ?? "", executionId: $execution.id }',
+			1,
+		),
+	]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the built package offers (other helpers add the charge guard and the polling trigger).
+
+const DIST = path.join(REPO_ROOT, 'dist', 'nodes', 'RevenueMonster');
+
+function descriptionOf(file: string, exportName: string): INodeTypeDescription | undefined {
+	const full = path.join(DIST, file);
+	if (!existsSync(full)) return undefined;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const module = require(full) as Record<string, new () => { description: INodeTypeDescription }>;
+	return module[exportName] ? new module[exportName]().description : undefined;
+}
+
+function hasProperty(properties: INodeProperties[], name: string): boolean {
+	return properties.some(
+		(property) =>
+			property.name === name ||
+			hasProperty((property.options ?? []).filter((option): option is INodeProperties => 'type' in option), name),
+	);
+}
+
+export function builtQueueFeatures(): { chargeGuard: boolean; transactionTrigger: boolean } {
+	const node = descriptionOf('RevenueMonster.node.js', 'RevenueMonster');
+	return {
+		chargeGuard: node ? hasProperty(node.properties, 'skipIfChargedWithinHours') : false,
+		transactionTrigger: existsSync(path.join(DIST, 'RevenueMonsterTransactionTrigger.node.js')),
+	};
+}
