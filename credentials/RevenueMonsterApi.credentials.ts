@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { fetchAccessToken, signRequestOptions } from '../nodes/RevenueMonster/transport/authenticate';
+import { sharedTokenRequest } from '../nodes/RevenueMonster/transport/token-single-flight';
 
 export class RevenueMonsterApi implements ICredentialType {
 	name = 'revenueMonsterApi';
@@ -114,9 +115,12 @@ export class RevenueMonsterApi implements ICredentialType {
 		},
 	];
 
-	/** Gets a token; n8n stores it in `accessToken` and calls this again only after a 401. */
+	/**
+	 * Gets a token; n8n stores it in `accessToken` and calls this again only after a 401. Executions
+	 * asking at the same moment in one process (a queue-mode worker's cold start) share one request.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await fetchAccessToken.call(this, credentials);
+		return await sharedTokenRequest(credentials, async () => await fetchAccessToken.call(this, credentials));
 	}
 
 	async authenticate(
