@@ -66,6 +66,7 @@ export class ClusterProcess extends N8nInstance {
 			// n8n's default pool is 2 connections: a burst of notifications then waits for one (each loads
 			// the workflow, saves its static data and queues a run) until "timeout exceeded when trying to connect".
 			DB_POSTGRESDB_POOL_SIZE: String(DB_POOL_SIZE),
+			DB_POSTGRESDB_CONNECTION_TIMEOUT: '60000',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 			WEBHOOK_URL: `${webhookBaseUrl}/`,
 			// Production webhooks are the webhook processes' job; main keeps the editor, REST and test URLs.
