@@ -180,6 +180,8 @@ route('PUT', '/v3/customer/:id/status', (sim, _request, [id]) => {
 	customer.updatedAt = sim.state.now();
 	return ok(publicCustomer(customer));
 });
+// Oldest first, as the example on RM's "Get Customer Orders" page (doc-v2) lists them; the page
+// promises no order, and the node's charge guard assumes none.
 route('GET', '/v3/customer/:id/orders', (sim, request, [id]) => {
 	boundCustomer(sim, id);
 	const orders = sim.state.customerOrders.filter((order) => order.customerId === id);
@@ -214,7 +216,7 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 	const order: CustomerOrder = {
 		id: orderId,
 		customerId: customer.id,
-		status: status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
+		status,
 		amount: cents,
 		currency: currencyType,
 		transactionId: transaction.transactionId,
@@ -222,6 +224,7 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 		paymentUrl: status === 'FAILED' ? `${request.origin}/sim/bind/${customer.id}` : '',
 		recurringReference: sim.state.nextId(),
 		createdAt: transaction.createdAt,
+		updatedAt: transaction.updatedAt,
 	};
 	sim.state.customerOrders.push(order);
 	if (status === 'SUCCESS' && customer.notifyUrl) {
@@ -405,7 +408,20 @@ route('GET', '/v3/payment/transaction/order/:orderId', (sim, _request, [orderId]
 	ok(transactionOr404(sim.state.transactionByOrderId(orderId))),
 );
 route('GET', '/v3/payment/transaction/:id', (sim, _request, [id]) => ok(transactionOr404(sim.state.transactionById(id))));
-route('GET', '/v3/payment/transactions', (sim, request) => page(sim, [...sim.state.transactions].reverse(), request.query));
+// RM's "Get All Transactions" pages (doc and doc-v2) document only `limit` (and the SDKs `cursor`): no
+// filter and no order. The simulator lists newest *created* first and changes a status in place (a
+// refund, a reversal, an IN_PROCESS charge settling) without moving the transaction up: the harder
+// case for a poller, which then only finds a status change by reading back to that transaction.
+route('GET', '/v3/payment/transactions', (sim, request) =>
+	page(sim, [...sim.state.transactions].sort(newestCreatedFirst), request.query),
+);
+
+/** Ties within one millisecond: the later-created first (ids grow). */
+function newestCreatedFirst(a: Transaction, b: Transaction): number {
+	const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+	if (byTime !== 0) return byTime;
+	return BigInt(b.transactionId) > BigInt(a.transactionId) ? 1 : -1;
+}
 
 route('POST', '/v3/payment/refund', (sim, request) => {
 	const body = requireBody(request);
