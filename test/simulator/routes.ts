@@ -196,20 +196,50 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 	const title = text(body, 'title', { max: 32 }) || customer.productName || 'Charge';
 	if (!customer.isActive) throw new RmError(400, 'CUSTOMER_INACTIVE', 'customer is inactive');
 	const fault = sim.takeFault(request.method, request.path, ['decline', 'inProcess']);
-	const status = fault?.kind === 'decline' ? 'FAILED' : fault?.kind === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
+	const outcome = fault?.kind === 'decline' ? { decline: fault.reason ?? '9010' } : fault?.kind === 'inProcess' ? 'inProcess' : 'paid';
+	return ok(
+		recordCardCharge(sim, customer, {
+			amount: cents,
+			currency: currencyType,
+			title,
+			description: text(body, 'description'),
+			outcome,
+			origin: request.origin,
+		}),
+	);
+}
+
+export interface CardCharge {
+	amount: number;
+	currency: string;
+	title: string;
+	description?: string;
+	outcome: 'paid' | 'inProcess' | { decline: string };
+	/** scheme://host:port for the paymentUrl of a failed charge */
+	origin: string;
+}
+
+/**
+ * One charge of a bound card, as RM records it: a RECURRING_PAYMENT transaction, the customer's order
+ * and, when paid, the RECURRING_PAYMENT notification. Used by the charge endpoints and by RM's own
+ * schedule (RevenueMonsterSimulator.runScheduledCharge).
+ */
+export function recordCardCharge(sim: RevenueMonsterSimulator, customer: Customer, charge: CardCharge): Transaction {
+	const declined = typeof charge.outcome === 'object';
+	const status = declined ? 'FAILED' : charge.outcome === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
 	const orderId = sim.state.nextId();
 	const transaction = sim.state.addTransaction({
 		orderId,
-		title,
-		detail: text(body, 'description'),
-		amount: cents,
-		currency: currencyType,
+		title: charge.title,
+		detail: charge.description,
+		amount: charge.amount,
+		currency: charge.currency,
 		type: 'RECURRING_PAYMENT',
 		method: 'CARD',
 		source: 'RECURRING',
 		storeId: customer.storeId,
 		status,
-		errorMessage: fault?.kind === 'decline' ? (fault.reason ?? '9010') : undefined,
+		errorMessage: typeof charge.outcome === 'object' ? charge.outcome.decline : undefined,
 		userId: customer.id,
 		extraInfo: { card: { maskNo: customer.label, method: 'VISA' } },
 	});
@@ -217,11 +247,11 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 		id: orderId,
 		customerId: customer.id,
 		status,
-		amount: cents,
-		currency: currencyType,
+		amount: charge.amount,
+		currency: charge.currency,
 		transactionId: transaction.transactionId,
 		checkoutId: sim.state.nextId(),
-		paymentUrl: status === 'FAILED' ? `${request.origin}/sim/bind/${customer.id}` : '',
+		paymentUrl: status === 'FAILED' ? `${charge.origin}/sim/bind/${customer.id}` : '',
 		recurringReference: sim.state.nextId(),
 		createdAt: transaction.createdAt,
 		updatedAt: transaction.updatedAt,
@@ -231,8 +261,8 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 		sim.notifyInBackground(customer.notifyUrl, {
 			eventType: 'RECURRING_PAYMENT',
 			data: {
-				amount: cents,
-				currency: currencyType,
+				amount: charge.amount,
+				currency: charge.currency,
 				countryCode: customer.countryCode,
 				phoneNumber: customer.phoneNumber,
 				customerId: customer.id,
@@ -247,7 +277,7 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 			},
 		});
 	}
-	return ok(transaction);
+	return transaction;
 }
 
 route('POST', '/v3/customer/:id/order', (sim, request, [id]) => chargeBoundCard(sim, request, id));

@@ -19,7 +19,7 @@ import {
 } from '../../nodes/RevenueMonster/transport/signature';
 import { SIMULATOR_KEYS } from './keys';
 import { deliverNotification, type NotificationVariant } from './notify';
-import { handleApiRoute } from './routes';
+import { handleApiRoute, recordCardCharge } from './routes';
 import { RmError } from './rm-error';
 import { SimulatorState, type Json } from './state';
 
@@ -485,6 +485,8 @@ export class RevenueMonsterSimulator {
 				return { ok: true };
 			case 'POST /__sim/customers/:id/bind':
 				return { item: this.bindCard(id) };
+			case 'POST /__sim/customers/:id/charge':
+				return { item: this.runScheduledCharge(id, Number(body.amount ?? 1000), body.declineReason as string | undefined) };
 			case 'POST /__sim/transactions/:id/status':
 				return { item: this.changeTransactionStatus(id, String(body.status ?? ''), body.reason as string | undefined) };
 			case 'POST /__sim/checkouts/:id/pay':
@@ -520,6 +522,22 @@ export class RevenueMonsterSimulator {
 		customer.label = '411111******1111';
 		customer.updatedAt = this.state.now();
 		return customer;
+	}
+
+	/**
+	 * RM charging a recurring customer on its own schedule (no API call from the merchant): paid, or
+	 * declined with `declineReason`. RM notifies only the paid one.
+	 */
+	runScheduledCharge(customerId: string, amount: number, declineReason?: string): Json {
+		const customer = this.state.customers.get(customerId);
+		if (!customer || !customer.bound) throw new RmError(404, 'CUSTOMER_NOT_FOUND', 'customer not found');
+		return recordCardCharge(this, customer, {
+			amount,
+			currency: 'MYR',
+			title: customer.productName || 'Subscription',
+			outcome: declineReason ? { decline: declineReason } : 'paid',
+			origin: this.url,
+		});
 	}
 
 	/**
