@@ -26,7 +26,7 @@ const chargeGuardOption: INodeProperties = {
 	default: 0,
 	placeholder: '480',
 	description:
-		'Makes a billing run safe to run again. Before charging, the customer’s orders are read from Revenue Monster; if one with status SUCCESS or IN_PROCESS, the same amount and the same currency was created within this many hours, nothing is charged and that order is output with alreadyCharged: true. Use a little less than the billing period: 480 (20 days) for monthly billing, 120 for weekly. Empty or 0 = off. If the orders cannot be read, nothing is charged (error).',
+		'Makes a billing run safe to run again. Before charging, the customer’s orders are read from Revenue Monster; if one with status SUCCESS or IN_PROCESS, the same amount and the same currency was created within this many hours, nothing is charged and that order is output with alreadyCharged: true. Use a little less than the billing period: 480 (20 days) for monthly billing, 144 (6 days) for weekly. Empty or 0 = off. If the orders cannot be read, nothing is charged (error).',
 };
 
 /** The shared Options (Timeout) plus the guard, in the alphabetical order n8n's editor rules want. */
