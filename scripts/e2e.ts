@@ -589,6 +589,35 @@ async function dunning(workflow: WorkflowJson, customer: Customer, serverStarted
 	await sleep(3_000);
 	const all = await n8n!.executions(workflow.id);
 	list.check('exactly one execution after the next poll too', all.length === 1, all.map((e) => e.status));
+
+	// n8n restarts (the poller's memory must come from the database); meanwhile RM declines another charge.
+	await n8n!.stop();
+	const another = simulator!.runScheduledCharge(customer.id, 2990, '9011') as unknown as { transactionId: string };
+	await n8n!.start();
+	const afterRestart = await waitFor(
+		'the execution for the charge declined while n8n was down',
+		async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length >= 2 ? done : undefined;
+		},
+		{ timeoutMs: 150_000, intervalMs: 1_000, while: n8n!.serverProcess },
+	);
+	const newest = (await runOf(afterRestart[0].id)).data;
+	const events = nodeOutput(newest, 'Failed recurring charge');
+	list.check(
+		'after a restart: the charge declined while n8n was down starts one execution, the earlier one does not come again',
+		events.length === 1 && events[0].transactionId === another.transactionId,
+		events.map((event) => event.eventKey),
+	);
+	const pollsAfterRestart = listCalls().length;
+	await waitFor('a poll after that', async () => (listCalls().length > pollsAfterRestart ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 1_000,
+		while: n8n!.serverProcess,
+	});
+	await sleep(3_000);
+	const total = await n8n!.executions(workflow.id);
+	list.check('still two executions in all after the next poll', total.length === 2, total.length);
 }
 
 function chargeCalls() {
