@@ -134,7 +134,7 @@ if (unavailable) {
 				);
 				expect(describeMismatches(mismatches)).toBe('');
 				if (!options.backspaceFormfeed) expect(refusedByThisGo).toBe(0);
-			});
+			}, 120_000);
 
 			it(`notification view: what Go signs for any JSON text is a form the package verifies (${BODIES_PER_CLASS} texts)`, () => {
 				const generator = new BodyGenerator(seed + 1000, options);
@@ -150,7 +150,7 @@ if (unavailable) {
 					`differential notification view, ${name}: ${cases.length} texts, ${mismatches.length} mismatches\n`,
 				);
 				expect(describeMismatches(mismatches)).toBe('');
-			});
+			}, 120_000);
 		});
 
 		it("RM's published examples: Go gives the canonical JSON the package sends", () => {
@@ -194,6 +194,6 @@ if (unavailable) {
 				compare([issueTitle, keyOrder].map((body, index) => ({ label: `fixed #${index}`, sent: Buffer.from(canonicalJson(body)), forms: [canonicalJson(body)] })))
 					.mismatches,
 			).toEqual([]);
-		});
+		}, 120_000);
 	});
 }

@@ -11,7 +11,8 @@ export const GOPATH = '/usr/share/gocode';
 const MXJ_SOURCE = path.join(GOPATH, 'src/github.com/clbanning/mxj/json.go');
 const PROGRAM_DIR = path.join(__dirname, 'go-canonical');
 
-const goEnv = { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '' };
+// Offline: GOPATH mode against Debian's packaged sources, no proxy, no toolchain download.
+const goEnv = { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '', GOPROXY: 'off', GOTOOLCHAIN: 'local' };
 
 /** Why the Go side cannot run here, or undefined when it can. */
 export function goUnavailableReason(): string | undefined {
