@@ -67,6 +67,10 @@ export class ClusterProcess extends N8nInstance {
 			// the workflow, saves its static data and queues a run) until "timeout exceeded when trying to connect".
 			DB_POSTGRESDB_POOL_SIZE: String(DB_POOL_SIZE),
 			DB_POSTGRESDB_CONNECTION_TIMEOUT: '60000',
+			// This machine's CPU is shared: a ping that is merely slow must not make n8n tear its pool down
+			// ("Driver not Connected" for every request in flight). Generous, not needed on a quiet host.
+			DB_PING_TIMEOUT_MS: '30000',
+			DB_PING_MAX_FAILURES_BEFORE_RECOVERY: '10',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 			WEBHOOK_URL: `${webhookBaseUrl}/`,
 			// Production webhooks are the webhook processes' job; main keeps the editor, REST and test URLs.

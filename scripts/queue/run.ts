@@ -54,8 +54,8 @@ const NODE_CONCURRENCY = 4;
 const WORKER_CONCURRENCY = 5;
 const PAYMENTS = 100;
 const COPIES = 3;
-/** Payments start this far apart (100 in 10 s); the copies of one payment keep their spacing. */
-const PAYMENT_STAGGER_MS = 100;
+/** Payments start this far apart (100 in 20 s); the copies of one payment keep their spacing. */
+const PAYMENT_STAGGER_MS = 200;
 /** RM resends a notification until it gets a 200; here up to 5 more times, 2 s apart. */
 const RESENDS = 5;
 const RESEND_AFTER_MS = 2_000;
@@ -404,15 +404,21 @@ async function notifications(): Promise<void> {
 		);
 		// Runs already queued finish on the workers: wait until none is left and no new report came for 3 s.
 		let last = -1;
+		let changedAt = Date.now();
 		await waitFor(
 			`${label}: the runs to settle`,
 			async () => {
 				const count = sink.on('notify').filter((record) => ids.has(String(record.body.transactionId))).length;
-				if (count === last && (await unfinishedExecutions()) === 0) return true;
-				last = count;
-				return undefined;
+				if (count !== last) {
+					last = count;
+					changedAt = Date.now();
+					return undefined;
+				}
+				const quietMs = Date.now() - changedAt;
+				// An execution n8n failed to queue stays "new" forever: after 30 s quiet, stop waiting for it.
+				return quietMs >= 30_000 || (quietMs >= 3_000 && (await unfinishedExecutions()) === 0) ? true : undefined;
 			},
-			{ timeoutMs: 120_000, intervalMs: 3_000 },
+			{ timeoutMs: 300_000, intervalMs: 1_000 },
 		);
 		const runs = new Map<string, number>();
 		for (const record of sink.on('notify')) {

@@ -3,6 +3,7 @@
  * examples/: each starts from a production webhook (so its executions go through the queue to the
  * workers) and ends by reporting to the run's sink, so what every execution did is counted as it happens.
  */
+import { createHash } from 'crypto';
 import { existsSync } from 'fs';
 import path from 'path';
 
@@ -26,6 +27,12 @@ export const QUEUE_WORKFLOWS = {
 	poll: 'rmQueuePolling01',
 } as const;
 
+/** A node ID as n8n makes them (a UUID: n8n's tables hold 36 characters), stable for a name. */
+function nodeId(name: string): string {
+	const hex = createHash('sha256').update(name).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function at(x: number): [number, number] {
 	return [x * 260, 0];
 }
@@ -40,7 +47,7 @@ function workflow(id: string, name: string, nodes: WorkflowNode[]): WorkflowJson
 
 function webhook(name: string, pathName: string, webhookId: string): WorkflowNode {
 	return {
-		id: `${webhookId}-node`,
+		id: nodeId(`${webhookId}-node`),
 		name,
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
@@ -53,7 +60,7 @@ function webhook(name: string, pathName: string, webhookId: string): WorkflowNod
 /** Last node: POST what the execution did to the sink (`route`). */
 function report(route: string, sinkUrl: string, body: string, x: number): WorkflowNode {
 	return {
-		id: `report-${route}`,
+		id: nodeId(`report-${route}`),
 		name: 'Report to the test',
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
@@ -77,7 +84,7 @@ export function billingWorkflow(sinkUrl: string, options: { concurrency: number;
 	return workflow(QUEUE_WORKFLOWS.billing, 'Queue mode: bill a batch of subscribers', [
 		webhook('Batch to bill', BILLING_PATH, '2b7c1e90-5d4f-4a3b-8c2e-6f1a9d0b3e55'),
 		{
-			id: 'split-customers',
+			id: nodeId('split-customers'),
 			name: 'One item per customer',
 			type: 'n8n-nodes-base.splitOut',
 			typeVersion: 1,
@@ -85,7 +92,7 @@ export function billingWorkflow(sinkUrl: string, options: { concurrency: number;
 			...{ position: at(1) },
 		},
 		{
-			id: 'charge',
+			id: nodeId('charge'),
 			name: 'Charge saved card',
 			type: `${RM}.revenueMonster`,
 			typeVersion: 1,
@@ -126,7 +133,7 @@ const EVENT_KEY = '($json.eventKey || ("transaction:" + ($json.transaction?.tran
  */
 export function notifyWorkflow(sinkUrl: string): WorkflowJson {
 	const trigger: WorkflowNode = {
-		id: 'notify-trigger',
+		id: nodeId('notify-trigger'),
 		name: 'Payment notification',
 		type: `${RM}.revenueMonsterTrigger`,
 		typeVersion: 1,
@@ -142,7 +149,7 @@ export function notifyWorkflow(sinkUrl: string): WorkflowJson {
 		1,
 	);
 	const claim: WorkflowNode = {
-		id: 'claim-event-key',
+		id: nodeId('claim-event-key'),
 		name: 'Claim event key',
 		type: 'n8n-nodes-base.postgres',
 		typeVersion: 2.5,
@@ -155,7 +162,7 @@ export function notifyWorkflow(sinkUrl: string): WorkflowJson {
 		...{ position: at(1) },
 	};
 	const claimed: WorkflowNode = {
-		id: 'claimed',
+		id: nodeId('claimed'),
 		name: 'Claimed here?',
 		type: 'n8n-nodes-base.if',
 		typeVersion: 2.2,
@@ -178,7 +185,7 @@ export function notifyWorkflow(sinkUrl: string): WorkflowJson {
 	};
 	const reportExact = {
 		...report('exact', sinkUrl, '{ eventKey: $json.event_key, executionId: $execution.id }', 3),
-		id: 'report-exact',
+		id: nodeId('report-exact'),
 		name: 'Report exactly-once step',
 	};
 	const flow = workflow(QUEUE_WORKFLOWS.notify, 'Queue mode: payment notification', [
@@ -217,7 +224,7 @@ export function qrWorkflow(sinkUrl: string): WorkflowJson {
 	return workflow(QUEUE_WORKFLOWS.qr, 'Queue mode: QR code on a worker', [
 		webhook('QR requested', QR_PATH, '5e0a3c71-9b2d-4f6e-8a14-7c3d2e1f0b98'),
 		{
-			id: 'create-checkout',
+			id: nodeId('create-checkout'),
 			name: 'Create checkout',
 			type: `${RM}.revenueMonster`,
 			typeVersion: 1,
@@ -238,7 +245,7 @@ export function qrWorkflow(sinkUrl: string): WorkflowJson {
 			...{ position: at(1) },
 		},
 		{
-			id: 'pay-qr',
+			id: nodeId('pay-qr'),
 			name: 'QR code',
 			type: `${RM}.revenueMonster`,
 			typeVersion: 1,
@@ -261,7 +268,7 @@ export function qrWorkflow(sinkUrl: string): WorkflowJson {
 export function pollingWorkflow(sinkUrl: string): WorkflowJson {
 	return workflow(QUEUE_WORKFLOWS.poll, 'Queue mode: transaction poll', [
 		{
-			id: 'poll-trigger',
+			id: nodeId('poll-trigger'),
 			name: 'Transactions',
 			type: `${RM}.revenueMonsterTransactionTrigger`,
 			typeVersion: 1,
