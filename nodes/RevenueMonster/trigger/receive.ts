@@ -24,7 +24,6 @@ import { CREDENTIAL_TYPE } from '../transport/request';
 import { parsePublicKey } from '../transport/signature';
 import { confirmPayment } from './confirm';
 import { NotificationMemory } from './duplicates';
-import { SharedPaymentKeys } from './shared-claims';
 import {
 	duplicateKeyOf,
 	notificationFromBody,
@@ -135,12 +134,7 @@ async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 
 	const workflowId = this.getWorkflow().id ?? '';
 	const node = this.getNode();
-	const staticData = this.getWorkflowStaticData('node');
-	const scope = `${workflowId}:${node.id ?? node.name}`;
-	const memory = new NotificationMemory(staticData, scope);
-	// Queue mode: learn what other webhook processes saved, put back what an overwrite dropped.
-	const shared = new SharedPaymentKeys(staticData, scope);
-	shared.exchange();
+	const memory = new NotificationMemory(this.getWorkflowStaticData('node'), `${workflowId}:${node.id ?? node.name}`);
 	if (signed && memory.nonceWasAccepted(signed.nonce)) {
 		this.logger.debug(`${LOG_PREFIX} ignored a notification already accepted (same nonce)`);
 		return acknowledge();
@@ -172,7 +166,6 @@ async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			{ key, nonce: signed?.nonce, signedAtSeconds: signed?.signedAtSeconds },
 			{ toleranceSeconds: options.toleranceSeconds },
 		);
-		if (key !== undefined) shared.committed(key);
 		const json: IDataObject = {
 			eventType: notification.eventType,
 			data: notification.data,
