@@ -115,5 +115,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		timeout,
 	});
-	return [{ json: checkChargeOutcome(this, itemIndex, response.item as IDataObject) }];
+	return [{ json: checkChargeOutcome(this, itemIndex, response.item, response) }];
 }
