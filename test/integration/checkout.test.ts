@@ -144,6 +144,24 @@ describe('create', () => {
 		expect(simulator.apiLog().at(-1)).toMatchObject({ method: 'POST', path: '/v3/payment/online', status: 200, signatureValid: true });
 	});
 
+	it('Open One Method Directly: the url opens that method ("Individual Payment Checkout"), the page stays in checkoutUrl', async () => {
+		const { outputs, error } = await run(createParameters({ additionalFields: { individualMethod: 'TNG_MY' } }));
+		expect(error).toBeUndefined();
+		const { checkoutId, url, checkoutUrl } = outputs[0][0].json as Record<string, string>;
+		expect(checkoutUrl).toBe(`${simulator.url}/sim/checkout/${checkoutId}`);
+		expect(url).toBe(`${checkoutUrl}?method=TNG_MY`);
+		const rewritten = await run(createParameters({ additionalFields: { individualMethod: 'GRABPAY_MY', methods: ['GRABPAY_MY', 'TNG_MY'] } }));
+		expect(rewritten.error).toBeUndefined();
+		expect(rewritten.outputs[0][0].json.url).toBe(`${rewritten.outputs[0][0].json.checkoutUrl}?method=GRABPAY_MY`);
+	});
+
+	it('Open One Method Directly refuses a method the checkout does not offer, before sending', async () => {
+		const before = simulator.apiLog().length;
+		const { error } = await run(createParameters({ additionalFields: { individualMethod: 'BOOST_MY', methods: ['TNG_MY'] } }));
+		expect(error?.message).toMatch(/^Invalid Open One Method Directly in item 0: "BOOST_MY" is not one of the Payment Methods/);
+		expect(simulator.apiLog().length).toBe(before);
+	});
+
 	it('sends the additional fields: methods, order detail and data, customer', async () => {
 		const orderId = nextOrderId();
 		const { outputs, error } = await run(
