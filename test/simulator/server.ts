@@ -118,6 +118,8 @@ export class RevenueMonsterSimulator {
 	readonly merchantPublicKey: KeyObject;
 	/** added to the simulator's clock, ms (tests for stale timestamps and token expiry) */
 	clockOffsetMs = 0;
+	/** sees every authenticated /v3 request's body before it is handled (the conformance tests) */
+	onApiRequest?: (request: { method: string; path: string; body: Json | undefined }) => void;
 
 	private readonly nonces = new Map<string, number>();
 	private faults: Array<Fault & { remaining: number }> = [];
@@ -337,6 +339,7 @@ export class RevenueMonsterSimulator {
 		if (!request.path.startsWith('/v3/')) throw new RmError(404, 'NOT_FOUND', 'route not found');
 		this.stats.apiCalls++;
 		const body = this.authenticate(request, entry);
+		this.onApiRequest?.({ method: request.method, path: request.path, body });
 		const result = await handleApiRoute(this, {
 			method: request.method,
 			path: request.path,
