@@ -362,8 +362,8 @@ export function findingsFor(
 		if (row.enum && !row.enum.includes(value as string | boolean)) {
 			findings.push(`${row.field}: ${JSON.stringify(value)} is not one of ${JSON.stringify(row.enum)}`);
 		}
-		if (row.max !== undefined && typeof value === 'string' && value.length > row.max) {
-			findings.push(`${row.field}: ${value.length} characters, the page allows ${row.max}`);
+		if (row.max !== undefined && typeof value === 'string' && [...value].length > row.max) {
+			findings.push(`${row.field}: ${[...value].length} characters, the page allows ${row.max}`);
 		}
 	}
 	const listed = new Set(endpoint.rows.map((row) => row.field));
