@@ -253,6 +253,9 @@ async function qrImage(
 	return { [field]: file };
 }
 
+/** The status a card payment has while the customer has not confirmed it (not one of RM's). */
+const PENDING = 'PENDING';
+
 /**
  * What a card or saved-card payment answers. A transaction is paid, pending or (error) declined. A URL
  * with no transaction ("GoBiz w/ Card": `{type: "URL", url}`) means the customer must still confirm
@@ -278,9 +281,6 @@ function cardPaymentResult(
 	);
 	return { ...outcome, checkoutId };
 }
-
-/** The status a card payment has while the customer has not confirmed it (not one of RM's). */
-const PENDING = 'PENDING';
 
 /**
  * Pays an open checkout in the chosen way. Most modes return where the customer goes next (a URL,
