@@ -20,9 +20,17 @@ export class RevenueMonsterApi implements ICredentialType {
 		dark: 'file:../icons/revenueMonster.dark.svg',
 	};
 
-	documentationUrl = 'https://doc.revenuemonster.my/';
+	// The README's credential section: where each value comes from, and how to make the key pair.
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-revenuemonster#set-up-the-credential';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Revenue Monster signs with an <b>RSA key pair you make</b>: the private key goes below, the public key to Revenue Monster. Make one with:<br /><code>openssl genrsa -out rm-private.pem 2048</code><br /><code>openssl rsa -in rm-private.pem -pubout -out rm-public.pem</code><br />Upload <code>rm-public.pem</code> in the <a href="https://merchant.revenuemonster.my" target="_blank">merchant portal</a> → Developer → Applications → your application → <b>Public Key</b>, and paste <code>rm-private.pem</code> into Private Key. Client ID and Client Secret are on the same page.',
+			name: 'keyPairNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Environment',
 			name: 'environment',
