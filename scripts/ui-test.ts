@@ -79,15 +79,27 @@ async function fill(page: Page, parameter: string, value: string): Promise<void>
 }
 
 /** The store picker: opened once; it must list the stores straight away. */
-async function storeOptions(page: Page): Promise<string[]> {
+async function storeOptions(page: Page, timeoutMs = 20_000): Promise<string[]> {
 	const picker = page.locator('[data-test-id="parameter-input-storeId"]').first();
 	await picker.click();
 	const options = page.locator('.el-select-dropdown__item:visible');
 	await options
 		.first()
-		.waitFor({ timeout: 20_000 })
+		.waitFor({ timeout: timeoutMs })
 		.catch(() => undefined);
 	return (await options.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+/** The list as a user sees it after asking again: open it, and if it is still empty, close and reopen. */
+async function storeOptionsAfterRefresh(page: Page): Promise<string[]> {
+	let texts: string[] = [];
+	for (let attempt = 0; attempt < 4 && !texts.some((text) => text.startsWith('Main Street Store')); attempt++) {
+		// Escape only closes an open list: with none open it would close the node's panel.
+		if (await page.locator('.el-select-dropdown:visible').count()) await page.keyboard.press('Escape');
+		await page.waitForTimeout(1000);
+		texts = await storeOptions(page, 5_000);
+	}
+	return texts;
 }
 
 async function pickerText(page: Page): Promise<string> {
@@ -173,7 +185,7 @@ async function main(): Promise<void> {
 		await page.keyboard.press('Escape');
 		// With the credential again, the list comes back (Refresh List), and the picked store is still there.
 		await reloadStoreOptions(page);
-		const restored = await storeOptions(page);
+		const restored = await storeOptionsAfterRefresh(page);
 		await page.keyboard.press('Escape');
 		check(restored.some((text) => text.startsWith('Main Street Store')), 'with the credential the list is back', JSON.stringify(restored));
 
@@ -256,6 +268,8 @@ async function main(): Promise<void> {
 		}
 		console.log(`\nui test passed; screenshots in ${path.relative(REPO_ROOT, SHOTS)}`);
 	} catch (error) {
+		const page = browser.contexts()[0]?.pages()[0];
+		if (page) await shot(page, 'failure').catch(() => undefined);
 		console.error(`\n${(error as Error).message}\nscreenshots so far: ${SHOTS}`);
 		throw error;
 	} finally {
