@@ -26,7 +26,7 @@ export class RevenueMonsterApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Revenue Monster signs with an <b>RSA key pair you make</b>: the private key goes below, the public key to Revenue Monster. Make one with:<br /><code>openssl genrsa -out rm-private.pem 2048</code><br /><code>openssl rsa -in rm-private.pem -pubout -out rm-public.pem</code><br />Upload <code>rm-public.pem</code> in the <a href="https://merchant.revenuemonster.my" target="_blank">merchant portal</a> → Developer → Applications → your application → <b>Public Key</b>, and paste <code>rm-private.pem</code> into Private Key. Client ID and Client Secret are on the same page.',
+				'Revenue Monster checks every request against an RSA key pair you make: the private key goes below, the public key to Revenue Monster. To make one, run: openssl genrsa -out rm-private.pem 2048 && openssl rsa -in rm-private.pem -pubout -out rm-public.pem — then upload rm-public.pem in the <a href="https://merchant.revenuemonster.my" target="_blank">merchant portal</a> → Developer → Applications → your application → Public Key, and paste rm-private.pem into Private Key. Client ID and Client Secret are on the same page.',
 			name: 'keyPairNotice',
 			type: 'notice',
 			default: '',

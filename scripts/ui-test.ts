@@ -167,8 +167,13 @@ async function main(): Promise<void> {
 			await route.continue({ postData: JSON.stringify(body) });
 		});
 		await reloadStoreOptions(page);
-		await page.waitForTimeout(1500);
-		const racedText = await pickerText(page);
+		// Wait for n8n's answer: the field says "Loading options…" until it arrives.
+		let racedText = await pickerText(page);
+		for (let waited = 0; /Loading/i.test(racedText) || waited < 1500; waited += 500) {
+			if (waited > 30_000) break;
+			await page.waitForTimeout(500);
+			racedText = await pickerText(page);
+		}
 		const racedOptions = await storeOptions(page);
 		await shot(page, 'store-picker-before-credential');
 		await page.unroute('**/rest/dynamic-node-parameters/options');
