@@ -1,5 +1,5 @@
 /** The simulator's Open API endpoints (revenue-monster-api.md §6), answering with RM's shapes. */
-import { tinyPng } from './png';
+import { qrPngOf } from './qr';
 import { RmError } from './rm-error';
 import type { RevenueMonsterSimulator } from './server';
 import type { Checkout, Customer, CustomerOrder, Json, Transaction } from './state';
@@ -380,11 +380,11 @@ route('POST', '/v3/payment/online/checkout', (sim, request) => {
 		}
 		case 'QRCODE':
 			if (!method) fail('method', 'is required');
-			return ok({ type: 'QRCODE', qrcode: { base64Image: tinyPng().toString('base64'), data: payUrl } });
+			return ok({ type: 'QRCODE', qrcode: { base64Image: qrPngOf(payUrl).toString('base64'), data: payUrl } });
 		case 'DUITNOW_QRCODE':
 			// "Online Payment" page, Mode: DuitNow QR: method is required, ENUM("MAYBANK_MY").
 			if (method !== 'MAYBANK_MY') fail('method', 'must be MAYBANK_MY for DUITNOW_QRCODE');
-			return ok({ type: 'DUITNOW_QRCODE', qrcode: { base64Image: tinyPng().toString('base64'), data: payUrl } });
+			return ok({ type: 'DUITNOW_QRCODE', qrcode: { base64Image: qrPngOf(payUrl).toString('base64'), data: payUrl } });
 		case 'MINI_PROGRAM':
 			if (!method) fail('method', 'is required');
 			return ok({ type: 'MINI_PROGRAM', data: Buffer.from(JSON.stringify({ checkoutId, method })).toString('base64') });

@@ -32,7 +32,8 @@ const HINTS: Record<string, string> = {
 	UNAUTHORIZED: 'The credential is not allowed to do this: check its environment and the application’s permissions.',
 	TOO_MANY_REQUEST_PER_SECOND: 'Revenue Monster is rate limiting: lower the request rate and try again later.',
 	STORE_NOT_FOUND: 'No store with this ID belongs to the merchant of this credential.',
-	ORDER_ID_DUPLICATE: 'This order ID was used before: every order needs a new one.',
+	ORDER_ID_DUPLICATE:
+		"This order ID was used before, perhaps by an earlier run of this step: every checkout needs a new one. Use an expression that is new on every run and item, such as {{ 'ORD' + $now.toFormat('yyMMddHHmmssSSS') + '-' + $itemIndex }} (the Order ID field's default; at most 24 characters).",
 	TRANSACTION_DUPLICATE: 'This transaction was already submitted.',
 	TRANSACTION_NOT_FOUND: 'No transaction matches: check the ID and the environment.',
 	MINIMUM_AMOUNT_REQUIRED: 'The amount is below Revenue Monster’s minimum (10 cents = RM 0.10).',

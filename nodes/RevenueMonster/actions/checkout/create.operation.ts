@@ -22,6 +22,12 @@ const show = { resource: ['checkout'], operation: ['create'] };
 const LAYOUT_VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 const DEFAULT_LAYOUT_VERSION = 'v3';
 
+/**
+ * New on every run and item, so re-running a step never repeats one (RM: ORDER_ID_DUPLICATE), and at most
+ * 24 characters up to item 99 999: "ORD" + time to the millisecond (15) + "-" + the item index.
+ */
+export const ORDER_ID_EXPRESSION = "={{ 'ORD' + $now.toFormat('yyMMddHHmmssSSS') + '-' + $itemIndex }}";
+
 export const description: INodeProperties[] = [
 	storeIdField(show, 'the payment goes to'),
 	{
@@ -49,10 +55,10 @@ export const description: INodeProperties[] = [
 		name: 'orderId',
 		type: 'string',
 		required: true,
-		default: '',
+		default: ORDER_ID_EXPRESSION,
 		placeholder: 'INV-2024-0001',
 		description:
-			'Your own reference for this payment, at most 24 characters. Use a new one for every checkout: Revenue Monster refuses one it has seen before. Transaction → Get by Order ID finds the payment with it.',
+			'Your own reference for this payment, at most 24 characters. It must be new for every checkout, also when a step is re-run: Revenue Monster refuses one it has seen before. The default makes one from the time and the item (ORD250130091502123-0). Transaction → Get by Order ID finds the payment with it.',
 		displayOptions: { show },
 	},
 	{
