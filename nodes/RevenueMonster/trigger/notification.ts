@@ -59,7 +59,7 @@ export function notificationFromBody(rawBody: string): PaymentNotification | und
 	return fromObject(parsed);
 }
 
-/** Query values that can be shown as they are: text, or a number or flag written as text. */
+/** Query values that are plain fields: text, or a number or flag. */
 function scalarFields(value: IDataObject): IDataObject {
 	const fields: IDataObject = {};
 	for (const [key, field] of Object.entries(value)) {
@@ -70,9 +70,15 @@ function scalarFields(value: IDataObject): IDataObject {
 	return fields;
 }
 
+/** Data a notification may carry: an object, no deeper than RM nests, no non-finite numbers. */
+function acceptableData(value: unknown): value is IDataObject {
+	return isObject(value) && nestingWithin(value, MAX_NESTING) && finiteThroughout(value);
+}
+
 /**
  * A GET notification without a body: `eventType` plus either `data` (JSON text) or the data fields
- * themselves as query parameters. Only flat text/number fields are kept: they are hints, never facts.
+ * themselves as query parameters. A hint, never a fact: every field it states is compared with RM's
+ * record before anything runs, and it is shown apart, labelled unverified.
  */
 export function notificationFromQuery(query: unknown): PaymentNotification | undefined {
 	if (!isObject(query) || typeof query.eventType !== 'string' || query.eventType === '') return undefined;
@@ -80,12 +86,12 @@ export function notificationFromQuery(query: unknown): PaymentNotification | und
 	if (typeof data === 'string') {
 		try {
 			const parsed: unknown = JSON.parse(data);
-			return isObject(parsed) ? { eventType, data: scalarFields(parsed) } : undefined;
+			return acceptableData(parsed) ? { eventType, data: parsed } : undefined;
 		} catch {
 			return undefined;
 		}
 	}
-	if (isObject(data)) return { eventType, data: scalarFields(data) };
+	if (data !== undefined) return acceptableData(data) ? { eventType, data } : undefined;
 	const flat = scalarFields(fields as IDataObject);
 	return Object.keys(flat).length > 0 ? { eventType, data: flat } : undefined;
 }
