@@ -59,6 +59,8 @@ export interface WebhookHarnessOptions {
 	credentialsHelper: InMemoryCredentialsHelper;
 	/** omit the credential from the node, as in a workflow where none was chosen */
 	withoutCredential?: boolean;
+	/** `manual`: the editor is listening for a test event (the Test URL); default `webhook` (production) */
+	mode?: 'webhook' | 'manual';
 }
 
 type ExpressLikeResponse = http.ServerResponse & {
@@ -370,7 +372,7 @@ export class WebhookHarness {
 				workflow,
 				node,
 				additionalData,
-				'webhook',
+				this.options.mode ?? 'webhook',
 				this.webhookData(workflow, description, additionalData),
 				[],
 				null,

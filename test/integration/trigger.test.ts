@@ -4,7 +4,7 @@
  * WebhookContext (test/helpers/webhook.ts); confirmation calls go back to the simulator through n8n's
  * httpRequestWithAuthentication and the credential's real signing.
  */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
@@ -481,6 +481,46 @@ describe('activation and the server public key', () => {
 		expect(await send(harness, online(transaction))).toEqual([500]);
 		expect(harness.deliveries[0].answer).toEqual({ error: 'notification receiver is not configured' });
 		expect(harness.runs).toHaveLength(0);
+	});
+});
+
+describe('while listening for a test event', () => {
+	it('a refused or duplicate notification shows its reason in n8n’s log as a warning (the editor shows nothing)', async () => {
+		// The trigger as n8n runs it, its context's logger observed (n8n's is silent in tests).
+		const warnings: string[] = [];
+		const logger = { warn: (message: string) => warnings.push(message), debug: () => {}, info: () => {}, error: () => {} };
+		class ObservedTrigger extends RevenueMonsterTrigger {
+			async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+				Object.defineProperty(this, 'logger', { value: logger });
+				return await new RevenueMonsterTrigger().webhook.call(this);
+			}
+		}
+		const observed = (mode: 'manual' | 'webhook') =>
+			startWebhookHarness({ nodeType: new ObservedTrigger(), parameters: {}, credentialsHelper: helper, mode });
+		{
+			const harness = await startWebhookHarness({
+				nodeType: new ObservedTrigger(),
+				parameters: {},
+				credentialsHelper: helper,
+				mode: 'manual',
+			});
+			harnesses.push(harness);
+			const transaction = await paidCheckout(ELSEWHERE);
+			await send(harness, online(transaction), 'duplicate');
+			await send(harness, online(transaction), 'tampered');
+			expect(harness.runs).toHaveLength(1);
+			expect(warnings).toEqual([
+				'Revenue Monster Trigger: test event: ignored a notification already accepted (same nonce)',
+				expect.stringMatching(/^Revenue Monster Trigger: test event: refused a notification \(401\): its signature does not match/),
+			]);
+			// In production the duplicate is only a debug line.
+			warnings.length = 0;
+			const production = await observed('webhook');
+			harnesses.push(production);
+			await send(production, online(await paidCheckout(ELSEWHERE)), 'duplicate');
+			expect(production.runs).toHaveLength(1);
+			expect(warnings).toEqual([]);
+		}
 	});
 });
 
