@@ -277,6 +277,16 @@ describe('duplicates and replays', () => {
 		expect(restarted.runs).toHaveLength(0);
 	});
 
+	it('payments remembered by the previous version (`eventType:id:status` keys) are still recognised', async () => {
+		const harness = await trigger();
+		const transaction = await paidCheckout(ELSEWHERE);
+		harness.savedStaticData = {
+			'node:Revenue Monster Trigger': { acceptedPayments: [`PAYMENT_WEB_ONLINE:${String(transaction.transactionId)}:SUCCESS`] },
+		};
+		expect(await send(harness, online(transaction))).toEqual([200]);
+		expect(harness.runs).toHaveLength(0);
+	});
+
 	it('two copies arriving together start one run', async () => {
 		const harness = await trigger();
 		const transaction = await paidCheckout(ELSEWHERE);

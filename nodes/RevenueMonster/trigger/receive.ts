@@ -224,7 +224,9 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		}
 		held.add(nonceKey(nonce));
 	}
-	if (options.ignoreDuplicates && memory.wasAccepted(seenLookupKey)) {
+	// Keys saved before this version: `eventType:id:status` (only ever SUCCESS for a run).
+	const savedByOlderVersion = `${notification.eventType}:${id}:${PAID}`;
+	if (options.ignoreDuplicates && (memory.wasAccepted(seenLookupKey) || memory.wasAccepted(savedByOlderVersion))) {
 		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
 		logNoRun(context, `ignored a duplicate notification (payment ${id} already started a run)`, 'debug');
 		return acknowledge(context);
