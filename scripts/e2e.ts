@@ -698,29 +698,8 @@ async function attacksOnTheTrigger(url: string, paidTransaction: Json | undefine
 	const key = simulator!.serverPrivateKey;
 	const forgedQuery = (eventType: string, data: Json) =>
 		`${url}?eventType=${encodeURIComponent(eventType)}&data=${encodeURIComponent(JSON.stringify(data))}`;
-	// RM's signature over no data (what any bodyless callback carries), reused with data in the query.
-	for (const [what, eventType, data, signedMethod] of [
-		['claiming status "SUCCESS2"', 'PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }, 'get'],
-		[
-			'as a RECURRING_PAYMENT of the online payment',
-			'RECURRING_PAYMENT',
-			{ orderId: (paidTransaction.order as Json).id, amount: (paidTransaction.order as Json).amount, currency: 'MYR', status: 'SUCCESS' },
-			'post',
-		],
-	] as const) {
-		const response = await fetch(forgedQuery(eventType, data as Json), { headers: rmSignature(key, undefined, { method: signedMethod }) });
-		list.check(`a GET ${what} under a no-data signature starts nothing (${response.status})`, [401, 409].includes(response.status), response.status);
-	}
-	const whitespace = await rawRequest(
-		forgedQuery('PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }),
-		'GET',
-		' ',
-		{ ...rmSignature(key, undefined, { method: 'get' }), 'Content-Type': 'text/plain' },
-	);
-	list.check(`the same with a whitespace-only body is refused (${whitespace})`, whitespace === 401, whitespace);
-
-	// A payment RM recorded (never notified), correctly signed, naming another order id.
-	const other = simulator!.state.addTransaction({
+	// A payment RM recorded and never notified, for the checks that must not be hidden by de-duplication.
+	const fresh = simulator!.state.addTransaction({
 		orderId: `E2E-${Date.now()}`,
 		title: 'Attack check',
 		amount: 4321,
@@ -731,7 +710,37 @@ async function attacksOnTheTrigger(url: string, paidTransaction: Json | undefine
 		storeId: simulator!.state.stores[0].id,
 		status: 'SUCCESS',
 	});
-	const otherOrder = JSON.parse(JSON.stringify(other)) as Json;
+	const freshData = JSON.parse(JSON.stringify(fresh)) as Json;
+	// RM's signature over no data (what any bodyless callback carries), reused with data in the query.
+	// The already-recorded payment is answered 200 (already received) or 409; the fresh one must be 409.
+	for (const [what, eventType, data, signedMethod, allowed] of [
+		['claiming status "SUCCESS2" for the recorded payment', 'PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }, 'get', [200, 409]],
+		['claiming status "SUCCESS2" for a payment not notified yet', 'PAYMENT_WEB_ONLINE', { ...freshData, status: 'SUCCESS2' }, 'get', [409]],
+		[
+			'as a RECURRING_PAYMENT of the recorded online payment',
+			'RECURRING_PAYMENT',
+			{ orderId: (paidTransaction.order as Json).id, amount: (paidTransaction.order as Json).amount, currency: 'MYR', status: 'SUCCESS' },
+			'post',
+			[409],
+		],
+	] as const) {
+		const response = await fetch(forgedQuery(eventType, data as Json), { headers: rmSignature(key, undefined, { method: signedMethod }) });
+		list.check(
+			`a GET ${what} under a no-data signature starts nothing (${response.status})`,
+			(allowed as readonly number[]).includes(response.status),
+			response.status,
+		);
+	}
+	const whitespace = await rawRequest(
+		forgedQuery('PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }),
+		'GET',
+		' ',
+		{ ...rmSignature(key, undefined, { method: 'get' }), 'Content-Type': 'text/plain' },
+	);
+	list.check(`the same with a whitespace-only body is refused (${whitespace})`, whitespace === 401, whitespace);
+
+	// The fresh payment, correctly signed, naming another order id.
+	const otherOrder = JSON.parse(JSON.stringify(fresh)) as Json;
 	(otherOrder.order as Json).id = 'SOMEONE-ELSES-ORDER';
 	const mismatch = await simulator!.notify(url, { eventType: 'PAYMENT_WEB_ONLINE', data: otherOrder }, 'signed');
 	list.check('a signed notification whose order id differs from the API’s transaction is not confirmed (409)', mismatch[0] === 409, mismatch);
