@@ -50,7 +50,9 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 	const notificationRows = rows.filter((row) => row.area.startsWith('Notifications') && row.fault === 'All bad notifications');
 	const badNotifications = notificationRows.reduce((sum, row) => sum + row.cases, 0);
 	const acceptedBad = notificationRows.reduce((sum, row) => sum + (row.accepted ?? 0), 0);
-	const sum = (pick: (row: FaultRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+	// Control rows (a protection turned off on purpose) must find faults: they are left out of every total.
+	const productRows = rows.filter((row) => !/control/i.test(row.area));
+	const sum = (pick: (row: FaultRow) => number) => productRows.reduce((total, row) => total + pick(row), 0);
 	// Attack rows: the product's settings; the controls (protection turned off) are left out of the totals.
 	const attackRows = rows.filter((row) => row.area.startsWith('Attacks') && !row.area.includes('controls'));
 	const attackSum = (pick: (row: FaultRow) => number) => attackRows.reduce((total, row) => total + pick(row), 0);
