@@ -165,6 +165,9 @@ async function run(): Promise<void> {
 	if (customers && billing) await billingRunAgain(customers);
 	else list.skip('billing run again', 'the first billing run did not complete');
 
+	list.section('CLI: card payments (Card Details, Saved Card) and a DAILY recurring customer');
+	await cardPayments();
+
 	list.section('one token, valid signatures');
 	const apiCalls = simulator.apiLog();
 	list.check(
@@ -396,7 +399,7 @@ async function sendPaymentLink(
 	const stored = simulator!.state.checkouts.get(checkoutId);
 	list.check(
 		'a hosted checkout of RM 150.00 exists, waiting for payment',
-		stored?.status === 'IN_PROCESS' && (stored.order as Json).amount === 15000,
+		stored?.status === '' && stored.transactionId === '' && (stored.order as Json).amount === 15000,
 		stored,
 	);
 	list.check(
@@ -631,6 +634,73 @@ function chargeCalls() {
 		.filter((entry) => entry.method === 'POST' && /^\/v3\/customer\/[^/]+\/order$/.test(entry.path));
 }
 
+/**
+ * Issue 10 in a real n8n: a Saved Card payment sends card.isSave: true and the token survives it; a
+ * Card Details payment outputs the url the customer completes and is not paid; a DAILY recurring
+ * customer is created without recurringTarget.
+ */
+async function cardPayments(): Promise<void> {
+	const userId = `e2e-card-${process.pid}`;
+	const token = simulator!.state.saveCardToken(userId, {
+		isSave: true,
+		name: 'TAN AH KOW',
+		label: '411111******1111',
+		lastFourNo: '1111',
+		month: 12,
+		year: 2039,
+	}).token;
+	let workflow = replaceEverywhere(fixture('card-payments.json'), 'CARD_CUSTOMER', userId);
+	workflow = replaceEverywhere(workflow, 'SAVED_CARD_TOKEN', token);
+	workflow = replaceEverywhere(workflow, 'ORDER_ID_CARD', `E2E-CARD-${process.pid}`);
+	workflow = replaceEverywhere(workflow, 'ORDER_ID_TOKEN', `E2E-TOKEN-${process.pid}`);
+	await n8n!.importWorkflows([workflow], WORK_DIR);
+	const bodies: Array<{ path: string; body: Json | undefined }> = [];
+	simulator!.onApiRequest = (request) => bodies.push({ path: request.path, body: request.body });
+	const data = await execute(workflow);
+	simulator!.onApiRequest = undefined;
+	if (!data) return;
+
+	const [card] = nodeOutput(data, 'Pay with card details');
+	const cardCheckout = simulator!.state.checkouts.get(String(card?.checkoutId ?? ''));
+	list.check(
+		'Card Details outputs the url the customer completes (3-D Secure), with paid: false',
+		typeof card?.url === 'string' && card.url !== '' && card.paid === false && card.status === 'PENDING',
+		card,
+	);
+	list.check(
+		'…and nothing was paid: the checkout has no transaction',
+		cardCheckout !== undefined && cardCheckout.status === '' && cardCheckout.transactionId === '',
+		cardCheckout && { status: cardCheckout.status, transactionId: cardCheckout.transactionId },
+	);
+	list.check('…and the output shows no card number', !JSON.stringify(card ?? {}).match(/4111[\s-]*1111[\s-]*1111[\s-]*1111/));
+
+	const [saved] = nodeOutput(data, 'Pay with saved card');
+	const tokenRequest = bodies.find(
+		(entry) => entry.path === '/v3/payment/online/checkout' && (entry.body?.card as Json | undefined)?.isToken === true,
+	);
+	list.check(
+		'Saved Card sent card.isSave: true ("GoBiz w/ Token": else RM deletes the card)',
+		(tokenRequest?.body?.card as Json | undefined)?.isSave === true,
+		tokenRequest?.body?.card && { ...(tokenRequest.body.card as Json), no: '(token)' },
+	);
+	list.check('…was paid', saved?.paid === true && saved?.status === 'SUCCESS', saved);
+	list.check(
+		'…and the saved card still exists afterwards',
+		(simulator!.state.cardTokens.get(userId) ?? []).some((entry) => entry.token === token),
+		(simulator!.state.cardTokens.get(userId) ?? []).length,
+	);
+
+	const [daily] = nodeOutput(data, 'Daily recurring customer');
+	const dailyRequest = bodies.find((entry) => entry.path === '/v3/recurring-payment');
+	list.check(
+		'a DAILY recurring customer is created without recurringTarget',
+		(daily?.recurringPayment as Json | undefined)?.recurringInterval === 'DAILY' &&
+			dailyRequest !== undefined &&
+			!('recurringTarget' in (dailyRequest.body ?? {})),
+		dailyRequest?.body,
+	);
+}
+
 async function lookUps(
 	customers: Customer[] | undefined,
 	checkoutId: string | undefined,
@@ -667,13 +737,14 @@ async function lookUps(
 		orders,
 	);
 	const [checkout] = nodeOutput(data, 'Checkout status');
-	list.check('the checkout is still unpaid', checkout?.status === 'IN_PROCESS', checkout);
+	// "Online Payment" page: SUCCESS, FAILED, CANCELLED or EXPIRED; an open checkout has none of them yet.
+	list.check('the checkout is still unpaid', checkout?.status === '' && checkout?.transactionId === '', checkout);
 	const [fpx] = nodeOutput(data, 'Pay by FPX');
 	list.check(
 		'direct checkout by FPX (test bank) gives the bank page URL, nothing paid yet',
 		typeof fpx?.url === 'string' &&
 			fpx.url.includes(checkoutId) &&
-			simulator!.state.checkouts.get(checkoutId)?.status === 'IN_PROCESS',
+			simulator!.state.checkouts.get(checkoutId)?.status === '',
 		fpx,
 	);
 	const [paid] = nodeOutput(data, 'Paid charge by order ID');
