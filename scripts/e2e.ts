@@ -12,7 +12,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'fs';
 import path from 'path';
 
+import http from 'http';
+
+import { canonicalJson } from '../nodes/RevenueMonster/transport/signature';
+import { rmSignature } from '../test/attacks/helpers/attempts';
 import { SIMULATOR_KEYS } from '../test/simulator/keys';
+import { prepareNotification } from '../test/simulator/notify';
 import { startSimulator, type RevenueMonsterSimulator } from '../test/simulator/server';
 import type { Json } from '../test/simulator/state';
 import { Checklist } from './lib/checklist';
@@ -859,6 +864,8 @@ async function notifications(
 		unknown,
 	);
 
+	await attacksOnTheTrigger(url, transaction as Json | undefined);
+
 	// A recurring charge notification (GET, as RM's docs label it) for Aisyah's paid weekly charge.
 	if (customers && paidOrderId) {
 		const charge = simulator!.state.transactionByOrderId(paidOrderId)!;
@@ -876,8 +883,15 @@ async function notifications(
 				updatedAt: charge.updatedAt,
 			},
 		};
-		const statuses = await simulator!.notify(url, recurring, 'signed', 'GET');
-		list.check('a signed RECURRING_PAYMENT notification by GET is accepted (200)', statuses[0] === 200, statuses);
+		// Sent here rather than by the simulator, to read what n8n answers for an accepted one.
+		const prepared = prepareNotification(simulator!.serverPrivateKey, recurring, 'signed', 'GET', simulator!.nowMs());
+		const answer = await rawExchange(url + prepared.query, 'GET', prepared.rawBody, prepared.headers);
+		list.check('a signed RECURRING_PAYMENT notification by GET is accepted (200)', answer.status === 200, answer.status);
+		list.check(
+			'n8n answers an accepted notification with 200 and an empty body (not the text "firstEntryJson")',
+			answer.text === '',
+			{ status: answer.status, type: answer.type, body: answer.text.slice(0, 80) },
+		);
 		const executions = await waitForExecutions(workflow.id, 2, 'the execution started by the recurring notification');
 		const latest = (await runOf(executions[0].id)).data;
 		const [recorded] = nodeOutput(latest, 'Record payment');
@@ -899,6 +913,92 @@ async function notifications(
 		all.length === (customers && paidOrderId ? 2 : 1) && all.every((execution) => execution.status === 'success'),
 		all.map((execution) => ({ id: execution.id, status: execution.status })),
 	);
+}
+
+/**
+ * Issue 9's attacks, in the real n8n: none may start an execution (the count is checked afterwards).
+ * The GET with a body is sent with node's http (fetch refuses a GET body).
+ */
+async function attacksOnTheTrigger(url: string, paidTransaction: Json | undefined): Promise<void> {
+	if (!paidTransaction) return;
+	const key = simulator!.serverPrivateKey;
+	const forgedQuery = (eventType: string, data: Json) =>
+		`${url}?eventType=${encodeURIComponent(eventType)}&data=${encodeURIComponent(JSON.stringify(data))}`;
+	// A payment RM recorded and never notified, for the checks that must not be hidden by de-duplication.
+	const fresh = simulator!.state.addTransaction({
+		orderId: `E2E-${Date.now()}`,
+		title: 'Attack check',
+		amount: 4321,
+		currency: 'MYR',
+		type: 'WEB_PAYMENT',
+		method: 'FPX',
+		source: 'WEB_PAYMENT',
+		storeId: simulator!.state.stores[0].id,
+		status: 'SUCCESS',
+	});
+	const freshData = JSON.parse(JSON.stringify(fresh)) as Json;
+	// RM's signature over no data (what any bodyless callback carries), reused with data in the query.
+	// The already-recorded payment is answered 200 (already received) or 409; the fresh one must be 409.
+	for (const [what, eventType, data, signedMethod, allowed] of [
+		['claiming status "SUCCESS2" for the recorded payment', 'PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }, 'get', [200, 409]],
+		['claiming status "SUCCESS2" for a payment not notified yet', 'PAYMENT_WEB_ONLINE', { ...freshData, status: 'SUCCESS2' }, 'get', [409]],
+		[
+			'as a RECURRING_PAYMENT of the recorded online payment',
+			'RECURRING_PAYMENT',
+			{ orderId: (paidTransaction.order as Json).id, amount: (paidTransaction.order as Json).amount, currency: 'MYR', status: 'SUCCESS' },
+			'post',
+			[409],
+		],
+	] as const) {
+		const response = await fetch(forgedQuery(eventType, data as Json), { headers: rmSignature(key, undefined, { method: signedMethod }) });
+		list.check(
+			`a GET ${what} under a no-data signature starts nothing (${response.status})`,
+			(allowed as readonly number[]).includes(response.status),
+			response.status,
+		);
+	}
+	const whitespace = await rawRequest(
+		forgedQuery('PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }),
+		'GET',
+		' ',
+		{ ...rmSignature(key, undefined, { method: 'get' }), 'Content-Type': 'text/plain' },
+	);
+	list.check(`the same with a whitespace-only body is refused (${whitespace})`, whitespace === 401, whitespace);
+
+	// The fresh payment, correctly signed, naming another order id.
+	const otherOrder = JSON.parse(JSON.stringify(fresh)) as Json;
+	(otherOrder.order as Json).id = 'SOMEONE-ELSES-ORDER';
+	const mismatch = await simulator!.notify(url, { eventType: 'PAYMENT_WEB_ONLINE', data: otherOrder }, 'signed');
+	list.check('a signed notification whose order id differs from the API’s transaction is not confirmed (409)', mismatch[0] === 409, mismatch);
+
+	// 3 MB with a fresh timestamp and a signature of something else: refused before any parsing by the trigger.
+	const junk = JSON.stringify({ eventType: 'PAYMENT_WEB_ONLINE', data: { ...paidTransaction, junk: Array.from({ length: 250_000 }, (_, i) => ({ i })) } });
+	const big = await rawRequest(url, 'POST', junk, { ...rmSignature(key, canonicalJson(paidTransaction)), 'Content-Type': 'application/json' });
+	list.check(`a ${(junk.length / 1024 / 1024).toFixed(1)} MB body with a bad signature is refused (${big})`, big === 413, big);
+}
+
+/** Any method with any body (fetch refuses a GET body): the answer's status, type and text. */
+async function rawExchange(
+	url: string,
+	method: string,
+	body: string,
+	headers: Record<string, string>,
+): Promise<{ status: number; type?: string; text: string }> {
+	return await new Promise((resolve, reject) => {
+		const request = http.request(url, { method, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () =>
+				resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }),
+			);
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+async function rawRequest(url: string, method: string, body: string, headers: Record<string, string>): Promise<number> {
+	return (await rawExchange(url, method, body, headers)).status;
 }
 
 async function submitRefund(fields: string[], login = FORM_LOGIN): Promise<Response> {

@@ -31,10 +31,19 @@ export class RevenueMonsterTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'revenueMonsterApi', required: true }],
 		// RM calls the notify URL with POST; its docs label the recurring callback GET, so both are
-		// accepted. Same URL: the panel shows it once.
+		// accepted. Same URL: the panel shows it once. When a run starts n8n answers by itself, after
+		// the execution is registered: `noData` makes that a 200 with an empty body (without it n8n
+		// 2.41 sends the text "firstEntryJson"). Every other answer is written by the node.
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'notify' },
-			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'notify', ndvHideUrl: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'notify' },
+			{
+				name: 'default',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'notify',
+				ndvHideUrl: true,
+			},
 		],
 		triggerPanel: {
 			header: 'Receive Revenue Monster payment notifications',

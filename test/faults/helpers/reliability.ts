@@ -18,8 +18,10 @@ export interface FaultRow {
 	observed: string;
 	/** generated cases or input items */
 	cases: number;
-	/** bad notifications the verification path accepted (notification rows only) */
+	/** bad notifications the verification path accepted (notification and attack rows only) */
 	accepted?: number;
+	/** genuine notifications refused around the attempts (attack rows only; must be 0) */
+	genuineRejected?: number;
 	lost: number;
 	duplicateCharges: number;
 	secretsLeaked: number;
