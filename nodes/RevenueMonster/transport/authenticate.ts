@@ -14,6 +14,7 @@ import { UserError } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 import { hostsFor } from './environment';
+import { connectionProblem } from './errors';
 import { canonicalJson, parsePrivateKey, signRequest } from './signature';
 import { resolveRequestUrl } from './url';
 
@@ -62,23 +63,6 @@ function cachedTokenFor(credentials: ICredentialDataDecryptedObject, oauthBaseUr
 	return owner === tokenOwner(credentials, oauthBaseUrl) ? stored.slice(separator + 1) : '';
 }
 
-/**
- * The connection failure in words. Raw codes such as ECONNREFUSED are left out on purpose: n8n swaps
- * any message containing one for its own generic text, which would lose the URL we name.
- */
-function connectionProblem(error: unknown): string {
-	const code = String((error as { code?: string }).code ?? '');
-	const words: Record<string, string> = {
-		ECONNREFUSED: 'the connection was refused',
-		ENOTFOUND: 'the host name was not found',
-		EAI_AGAIN: 'the host name could not be resolved',
-		ETIMEDOUT: 'the connection timed out',
-		ECONNABORTED: 'the request timed out',
-		ECONNRESET: 'the connection was closed',
-	};
-	return words[code] ?? 'the connection failed';
-}
-
 /** POST {oauth}/v1/token with client credentials. Errors name the cause and never echo a secret. */
 export async function fetchAccessToken(
 	this: IHttpRequestHelper,
@@ -109,7 +93,7 @@ export async function fetchAccessToken(
 			timeout: 30_000,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
-		unreachable = connectionProblem(error);
+		unreachable = connectionProblem((error as { code?: string }).code);
 	}
 	if (!response) {
 		throw new UserError(`Could not reach Revenue Monster's token service at ${tokenUrl}: ${unreachable}`);
