@@ -9,9 +9,14 @@
  */
 jest.mock('../../nodes/RevenueMonster/transport/request', () => jest.requireActual('./helpers/previous-request'));
 
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
 import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { ReliabilityLog, recordIssuedTokens } from '../faults/helpers/reliability';
+import { ReliabilityLog, credentialSecrets, recordIssuedTokens, tokenSecrets } from '../faults/helpers/reliability';
+import { secretsIn } from './helpers/error-walk';
 import { MoneyProxy } from './helpers/money-proxy';
 import { MONEY_ATTACKS, MONEY_OPERATIONS, attackHolds, runMoneyAttack, type AttackOutcome } from './helpers/money-cases';
 
@@ -82,4 +87,55 @@ it('control, previous transport: the issue’s exact case sends a charge a third
 	});
 	// and n8n records no error: the execution "succeeded"
 	expect(outcome.error).toBeUndefined();
+});
+
+it('control, previous transport: the error it rethrew for a 404 HTML holds the access token (in its cause)', async () => {
+	const thrown: unknown[] = [];
+	class ErrorKeepingNode extends RevenueMonster {
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			try {
+				return await RevenueMonster.prototype.execute.call(this);
+			} catch (error) {
+				thrown.push(error);
+				throw error;
+			}
+		}
+	}
+	proxy.reset();
+	const transaction = simulator.state.addTransaction({
+		orderId: simulator.state.nextId(),
+		title: 'Control',
+		amount: 1000,
+		currency: 'MYR',
+		type: 'WEB_PAYMENT',
+		method: 'FPX',
+		source: 'WEB_PAYMENT',
+		storeId: simulator.state.stores[0].id,
+		status: 'SUCCESS',
+	});
+	proxy.attack('GET', `/v3/payment/transaction/${transaction.transactionId}`, [
+		{ refuse: { status: 404, html: '<html><title>404 Not Found</title></html>' } },
+	]);
+	const credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { apiBaseUrl: proxy.url }));
+	await runNode({
+		nodeType: new ErrorKeepingNode(),
+		parameters: { resource: 'transaction', operation: 'get', transactionId: transaction.transactionId },
+		items: [{}],
+		credentialsHelper: credentials,
+	});
+	expect(thrown).toHaveLength(1);
+	const found = secretsIn(thrown[0], [...credentialSecrets(simulatorCredentials(simulator)), ...tokenSecrets(issuedTokens)]);
+	log.add({
+		area: 'Attacks: money — secrets in thrown errors',
+		fault: 'Control: 404 HTML on a read, transport before issue 9 (rethrew n8n-core’s error)',
+		expected: 'the walk finds the access token (so the secrets test can fail)',
+		observed: `found: ${found.join(', ') || 'nothing'}`,
+		cases: 1,
+		lost: 0,
+		duplicateCharges: 0,
+		secretsLeaked: found.length,
+		pass: found.includes('access token'),
+		control: true,
+	});
+	expect(found).toEqual(expect.arrayContaining(['access token', 'Authorization header']));
 });
