@@ -8,7 +8,7 @@
  * Control: the error n8n-core's httpRequestWithAuthentication throws for the same 404 — the object
  * the transport rethrew before issue 9 — is walked the same way and the access token is found in it.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
@@ -73,7 +73,7 @@ class ErrorKeepingNode extends RevenueMonster {
 
 interface ErrorCase {
 	name: string;
-	parameters: () => { parameters: Record<string, unknown>; path: string; method: string };
+	parameters: () => { parameters: IDataObject; path: string; method: string };
 	answers?: ProxyAnswer[];
 	credentials?: Record<string, unknown>;
 	/** simulator fault injection for the case */
