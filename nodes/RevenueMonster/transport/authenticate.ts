@@ -45,7 +45,7 @@ function oauthErrorCode(body: unknown): string | undefined {
  * token is stored as `<owner>:<token>` and only sent while the credential still has that owner.
  * n8n keeps the cached token when the user edits the credential, and (in 2.41) its "Test credential"
  * reuses it, so without this a wrong new secret would test as "successful" on the old token. A
- * token that no longer matches is not sent; RM answers 401 and n8n fetches a new one.
+ * token that no longer matches is not sent; RM answers 401 and the transport has n8n fetch a new one.
  */
 function tokenOwner(credentials: ICredentialDataDecryptedObject, oauthBaseUrl: string): string {
 	return createHash('sha256')
@@ -126,9 +126,9 @@ const SIGNED_HEADERS = ['authorization', 'content-type', 'x-signature', 'x-nonce
 
 /**
  * Signs one request. Resolves baseURL + url + qs into the single URL that is signed and sent, and
- * serialises the body to canonical JSON so the signed bytes are the sent bytes. Idempotent: on
- * n8n's 401 retry it receives its own output (absolute URL, string body) and re-signs it with the
- * new token, a fresh nonce and a fresh timestamp.
+ * serialises the body to canonical JSON so the signed bytes are the sent bytes. Idempotent: on a
+ * resend (n8n's own 401 retry, where a caller leaves it on) it receives its own output (absolute
+ * URL, string body) and re-signs it with the new token, a fresh nonce and a fresh timestamp.
  */
 export function signRequestOptions(
 	credentials: ICredentialDataDecryptedObject,
