@@ -142,3 +142,50 @@ describe('what the answers mean', () => {
 		expect(proxy.sendsTo('GET', path).sent).toBe(3);
 	});
 });
+
+describe('an n8n that refreshes and resends on every 401 by itself (as open n8n PR #38927 proposes)', () => {
+	// n8n-core's own test for "token expired", made to say yes to every 401 whatever the node asked for.
+	const oauth = jest.requireActual(
+		'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/oauth',
+	) as { isTokenExpiredStatusCode: (status: unknown, codes: number | number[]) => boolean };
+	let spy: jest.SpyInstance;
+	beforeAll(() => {
+		const original = oauth.isTokenExpiredStatusCode;
+		spy = jest
+			.spyOn(oauth, 'isTokenExpiredStatusCode')
+			.mockImplementation((status, codes) => status === 401 || original(status, codes));
+	});
+	afterAll(() => spy.mockRestore());
+
+	it('the node counts n8n’s own resend as its one token resend: still never a third send', async () => {
+		const attack = MONEY_ATTACKS.find((candidate) => candidate.name === '401, then 503 TOKEN_EXPIRED after RM acted')!;
+		const outcomes: AttackOutcome[] = [];
+		for (const operation of MONEY_OPERATIONS) {
+			spy.mockClear();
+			const outcome = await runMoneyAttack({ simulator, proxy, issuedTokens }, operation, attack);
+			outcomes.push(outcome);
+			// control: n8n-core did take the 401 as "refresh and resend" by itself
+			expect(spy.mock.results.some((result) => result.value === true)).toBe(true);
+			expect({ operation: operation.name, sent: outcome.sent, reachedRm: outcome.reachedRm }).toEqual({
+				operation: operation.name,
+				sent: 2,
+				reachedRm: 1,
+			});
+			expect(attackHolds(outcome, attack)).toBe(true);
+		}
+		log.add({
+			area: 'Attacks: money (a proxy answers after RM acted)',
+			fault: '401, then 503 TOKEN_EXPIRED after RM acted — with an n8n that resends on every 401 by itself',
+			expected: 'n8n’s own resend counts as the one token resend: at most 2 sends, "Outcome unknown"',
+			observed: `${outcomes.reduce((sum, outcome) => sum + outcome.sent, 0)} sends for ${outcomes.length} operations; ${
+				outcomes.filter((outcome) => /^Outcome unknown/.test(outcome.error?.message ?? '')).length
+			}/${outcomes.length} "Outcome unknown"`,
+			cases: outcomes.length,
+			tries: outcomes.reduce((sum, outcome) => sum + outcome.sent, 0),
+			lost: outcomes.reduce((sum, outcome) => sum + outcome.lost, 0),
+			duplicateCharges: outcomes.reduce((sum, outcome) => sum + outcome.sentTwice, 0),
+			secretsLeaked: outcomes.reduce((sum, outcome) => sum + outcome.leaked.length, 0),
+			pass: outcomes.every((outcome) => attackHolds(outcome, attack)),
+		});
+	});
+});

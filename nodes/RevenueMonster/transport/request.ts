@@ -5,7 +5,9 @@
  *
  * Every send is decided here, never inside n8n: n8n-core's own "refresh the token and resend" is
  * switched off (an empty preAuthenticationRetryStatusCode), because after it the node could not
- * tell how often a charge had gone out. The rules, for every request:
+ * tell how often a charge had gone out (should an n8n version resend by itself anyway, the node sees
+ * the new token n8n put into the credential and counts that as the one resend). The rules, for every
+ * request:
  * - a token error (HTTP 401, or TOKEN_EXPIRED / TOKEN_INVALID under any status) is RM refusing
  *   before acting: one new token, one resend, at most once per request;
  * - after that resend, a POST is never sent again: any further failure is "Outcome unknown"
@@ -201,18 +203,43 @@ function unreachableError(
 	});
 }
 
-/** The credential with its cached token left out: n8n fetches a new one before this one send. */
-async function newTokenOptions(context: RevenueMonsterContext): Promise<IAdditionalCredentialOptions> {
+interface CallCredentials {
+	options: IAdditionalCredentialOptions;
+	/** n8n replaced the token after a failed send and sent again by itself (see below) */
+	resentByN8n: () => boolean;
+}
+
+/**
+ * The credential handed to n8n for one call, with or without its cached token (without: n8n fetches
+ * a new one before sending). It notes every new token n8n puts into it: a new token beyond the one
+ * fetched before sending means n8n refreshed after a failure and resent on its own — what n8n
+ * versions that ignore an empty preAuthenticationRetryStatusCode, or always refresh on a 401, do.
+ * That resend then counts as this request's one token resend.
+ */
+async function callCredentials(context: RevenueMonsterContext, withoutToken: boolean): Promise<CallCredentials> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const details = context.getNode().credentials?.[CREDENTIAL_TYPE];
-	return {
-		...NO_AUTOMATIC_RESEND,
-		credentialsDecrypted: {
-			id: details?.id ?? '',
-			name: details?.name ?? '',
-			type: CREDENTIAL_TYPE,
-			data: { ...credentials, accessToken: '' },
+	let token = withoutToken ? '' : String(credentials.accessToken ?? '');
+	const fetchedBeforeSending = token === '' ? 1 : 0;
+	let newTokens = 0;
+	const data = { ...credentials };
+	Object.defineProperty(data, 'accessToken', {
+		enumerable: true,
+		configurable: true,
+		get: () => token,
+		set: (value: unknown) => {
+			const next = String(value ?? '');
+			if (next === token) return;
+			token = next;
+			newTokens++;
 		},
+	});
+	return {
+		options: {
+			...NO_AUTOMATIC_RESEND,
+			credentialsDecrypted: { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_TYPE, data },
+		},
+		resentByN8n: () => newTokens > fetchedBeforeSending,
 	};
 }
 
@@ -231,9 +258,10 @@ export async function revenueMonsterRequest(
 	const throttle = throttleFor(this);
 	for (;;) {
 		let failure: FailedCall;
+		let call: CallCredentials | undefined;
 		await throttle?.wait();
 		try {
-			const credentialOptions = fetchNewToken ? await newTokenOptions(this) : NO_AUTOMATIC_RESEND;
+			call = await callCredentials(this, fetchNewToken);
 			fetchNewToken = false;
 			const body = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -246,7 +274,7 @@ export async function revenueMonsterRequest(
 					json: true,
 					timeout: request.timeout ?? 60_000,
 				},
-				credentialOptions,
+				call.options,
 			)) as IDataObject;
 			const rmError = revenueMonsterErrorOf(body);
 			if (!rmError) return body ?? {};
@@ -256,6 +284,8 @@ export async function revenueMonsterRequest(
 		}
 
 		const { rmError, status } = failure;
+		// n8n made a token refresh and resend on its own: that was this request's one resend.
+		if (call?.resentByN8n()) resentAfterNewToken = true;
 		// Nothing was sent: the token could not be fetched or the request could not be signed.
 		if (failure.beforeSending !== undefined) {
 			throw new NodeOperationError(this.getNode(), failure.beforeSending, { itemIndex: request.itemIndex });
