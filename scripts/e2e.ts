@@ -157,6 +157,10 @@ async function run(): Promise<void> {
 	list.section("CLI: look-ups (FPX banks, transactions, a customer's orders, checkout status, FPX direct checkout)");
 	await lookUps(customers, checkout?.checkoutId, billing?.paidOrderId);
 
+	list.section('CLI: the same billing run again (the charge guard: Skip If Charged Within)');
+	if (customers && billing) await billingRunAgain(customers);
+	else list.skip('billing run again', 'the first billing run did not complete');
+
 	list.section('one token, valid signatures');
 	const apiCalls = simulator.apiLog();
 	list.check(
@@ -176,13 +180,18 @@ async function run(): Promise<void> {
 	const refund = example(WORKFLOWS.refundForm.id);
 	const canNotify = skipIfMissing('payment notification workflow', notification);
 	const canRefund = skipIfMissing('refund form workflow', refund);
+	const dunningWorkflow = example(WORKFLOWS.dunning.id);
 	if (canNotify) await n8n.publish(notification.id);
 	if (canRefund) await n8n.publish(refund.id);
+	await n8n.publish(dunningWorkflow.id);
+	const serverStartedAt = new Date().toISOString();
 	await n8n.start();
 	list.note(`n8n started on ${n8n.baseUrl}; logged in as the owner through the REST API`);
 
 	if (canNotify) await notifications(notification, checkout, customers, billing?.paidOrderId);
 	if (canRefund) await refunds(refund, checkout?.transactionId);
+	if (customers) await dunning(dunningWorkflow, customers[0], serverStartedAt);
+	else list.skip('dunning', 'no subscriber with a saved card');
 
 	list.section('after the server ran');
 	list.check(
@@ -259,9 +268,10 @@ async function credentialTest(): Promise<void> {
 async function publishedTypes(): Promise<void> {
 	const types = (await n8n!.get<Array<{ name: string }>>('/types/nodes.json')).map((type) => type.name);
 	list.check(
-		'n8n lists n8n-nodes-revenuemonster.revenueMonster and .revenueMonsterTrigger',
+		'n8n lists n8n-nodes-revenuemonster.revenueMonster, .revenueMonsterTrigger and .revenueMonsterTransactionTrigger',
 		types.includes('n8n-nodes-revenuemonster.revenueMonster') &&
-			types.includes('n8n-nodes-revenuemonster.revenueMonsterTrigger'),
+			types.includes('n8n-nodes-revenuemonster.revenueMonsterTrigger') &&
+			types.includes('n8n-nodes-revenuemonster.revenueMonsterTransactionTrigger'),
 		types.filter((type) => type.includes('revenue')),
 	);
 }
@@ -526,6 +536,151 @@ async function weeklyBilling(customers: Customer[]): Promise<{ paidOrderId: stri
 	);
 	list.check('nothing is waiting in "Check again later"', nodeOutput(data, 'Check again later').length === 0);
 	return aisyahTransaction ? { paidOrderId: aisyahTransaction.order.id } : undefined;
+}
+
+/**
+ * The billing workflow run a second time (after a crash, a fix, an impatient click): Aisyah, already
+ * charged this week, is not charged again; her item says alreadyCharged with her first transaction.
+ * Ben's charge failed, so the guard lets it through again (and his bank declines it again).
+ */
+async function billingRunAgain(customers: Customer[]): Promise<void> {
+	const [aisyah, ben, chen] = customers;
+	const billing = billingFor(
+		[
+			{ customerId: aisyah.id, email: aisyah.email, plan: 'Weekly veg box', amountInCents: 2990 },
+			{ customerId: ben.id, email: ben.email, plan: 'Weekly veg box', amountInCents: 2990 },
+			{ customerId: chen.id, email: chen.email, plan: 'Family box', amountInCents: 4590 },
+		],
+		n8n!.baseUrl,
+	);
+	const aisyahOrders = () => simulator!.state.customerOrders.filter((order) => order.customerId === aisyah.id);
+	const firstCharge = aisyahOrders()[0];
+	simulator!.addFault({ kind: 'decline', method: 'POST', path: `/v3/customer/${ben.id}/order`, reason: '9010' });
+	const chargesBefore = chargeCalls().length;
+	const data = await execute(billing);
+	if (!data) return;
+	const charges = chargeCalls().slice(chargesBefore);
+	list.check(
+		'second run: one charge sent (Ben, whose first charge failed); Aisyah not charged again',
+		charges.length === 1 && charges[0].path.includes(ben.id) && aisyahOrders().length === 1,
+		{ charges: charges.map((c) => c.path), aisyahOrders: aisyahOrders().length },
+	);
+	const skipped = nodeOutput(data, 'Already billed: not charged again');
+	list.check(
+		"second run: Aisyah's item says alreadyCharged, with her first charge's transaction, paid",
+		skipped.length === 1 &&
+			skipped[0].alreadyCharged === true &&
+			skipped[0].paid === true &&
+			skipped[0].transactionId === firstCharge?.transactionId,
+		skipped,
+	);
+	list.check(
+		'second run: nothing recorded as a new payment; Ben to the follow-up again',
+		nodeOutput(data, 'Record payment').length === 0 && nodeOutput(data, 'Follow up with customer').length === 1,
+	);
+	const guardReads = simulator!
+		.apiLog()
+		.filter((entry) => entry.method === 'GET' && /^\/v3\/customer\/[^/]+\/orders$/.test(entry.path));
+	list.check(
+		"the guard read the customers' orders from RM, signed",
+		guardReads.length >= 2 && guardReads.every((entry) => entry.signatureValid),
+		guardReads.length,
+	);
+}
+
+/**
+ * The published dunning workflow: its Transaction Trigger polls every minute. A recurring charge that
+ * RM itself runs and the bank declines (never notified by RM) starts exactly one execution, within
+ * two polls, ending in the email with the order's paymentUrl.
+ */
+async function dunning(workflow: WorkflowJson, customer: Customer, serverStartedAt: string): Promise<void> {
+	list.section('server: dunning (examples/dunning.json): a declined charge found by the Transaction Trigger');
+	// Calls to the list since the server started (the CLI look-ups read it before).
+	const listCalls = () =>
+		simulator!.apiLog().filter((entry) => entry.path === '/v3/payment/transactions' && entry.at >= serverStartedAt);
+	await waitFor('the activation poll of the Transaction Trigger', async () => (listCalls().length > 0 ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 500,
+		while: n8n!.serverProcess,
+	});
+	const failedBefore = simulator!.state.transactions.filter((t) => t.status === 'FAILED' && t.type === 'RECURRING_PAYMENT');
+	list.check(
+		`the first poll starts nothing, though ${failedBefore.length} declined charges are already there`,
+		failedBefore.length > 0 && (await finishedExecutions(workflow.id)).length === 0,
+	);
+	const pollsBefore = listCalls().length;
+	const declined = simulator!.runScheduledCharge(customer.id, 2990, '9010') as unknown as { transactionId: string };
+	list.note(`RM's schedule charged ${customer.email}: declined, transaction ${declined.transactionId}`);
+	const [started] = await waitFor(
+		'the execution started by the Transaction Trigger',
+		async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length > 0 ? done : undefined;
+		},
+		{ timeoutMs: 150_000, intervalMs: 1_000, while: n8n!.serverProcess },
+	);
+	const polls = listCalls().length - pollsBefore;
+	list.check(`it started within two polls (${polls} list calls since the charge)`, polls >= 1 && polls <= 2, polls);
+	const run = (await runOf(started.id)).data;
+	const [event] = nodeOutput(run, 'Failed recurring charge');
+	const [email] = nodeOutput(run, 'Email to customer');
+	const order = simulator!.state.customerOrders.find((candidate) => candidate.transactionId === declined.transactionId);
+	list.check(
+		'the trigger item is the declined charge, with eventKey transaction:FAILED',
+		event?.transactionId === declined.transactionId &&
+			event?.status === 'FAILED' &&
+			event?.eventKey === `${declined.transactionId}:FAILED`,
+		event,
+	);
+	list.check(
+		"the email goes to the customer with the failed order's paymentUrl",
+		started.status === 'success' &&
+			email?.to === customer.email &&
+			typeof email?.paymentUrl === 'string' &&
+			email.paymentUrl !== '' &&
+			email.paymentUrl === order?.paymentUrl &&
+			String(email.text).includes(String(email.paymentUrl)),
+		{ status: started.status, email },
+	);
+	// One more poll: the same failure must not start a second run.
+	const pollsSeen = listCalls().length;
+	await waitFor('the next poll', async () => (listCalls().length > pollsSeen ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 1_000,
+		while: n8n!.serverProcess,
+	});
+	await sleep(3_000);
+	const all = await n8n!.executions(workflow.id);
+	list.check('exactly one execution after the next poll too', all.length === 1, all.map((e) => e.status));
+
+	// n8n restarts (the poller's memory must come from the database); meanwhile RM declines another charge.
+	await n8n!.stop();
+	const another = simulator!.runScheduledCharge(customer.id, 2990, '9011') as unknown as { transactionId: string };
+	await n8n!.start();
+	const afterRestart = await waitFor(
+		'the execution for the charge declined while n8n was down',
+		async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length >= 2 ? done : undefined;
+		},
+		{ timeoutMs: 150_000, intervalMs: 1_000, while: n8n!.serverProcess },
+	);
+	const newest = (await runOf(afterRestart[0].id)).data;
+	const events = nodeOutput(newest, 'Failed recurring charge');
+	list.check(
+		'after a restart: the charge declined while n8n was down starts one execution, the earlier one does not come again',
+		events.length === 1 && events[0].transactionId === another.transactionId,
+		events.map((event) => event.eventKey),
+	);
+	const pollsAfterRestart = listCalls().length;
+	await waitFor('a poll after that', async () => (listCalls().length > pollsAfterRestart ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 1_000,
+		while: n8n!.serverProcess,
+	});
+	await sleep(3_000);
+	const total = await n8n!.executions(workflow.id);
+	list.check('still two executions in all after the next poll', total.length === 2, total.length);
 }
 
 function chargeCalls() {

@@ -181,6 +181,8 @@ route('PUT', '/v3/customer/:id/status', (sim, _request, [id]) => {
 	customer.updatedAt = sim.state.now();
 	return ok(publicCustomer(customer));
 });
+// Oldest first, as the example on RM's "Get Customer Orders" page (doc-v2) lists them; the page
+// promises no order, and the node's charge guard assumes none.
 route('GET', '/v3/customer/:id/orders', (sim, request, [id]) => {
 	boundCustomer(sim, id);
 	const orders = sim.state.customerOrders.filter((order) => order.customerId === id);
@@ -195,42 +197,73 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 	const title = text(body, 'title', { max: 32 }) || customer.productName || 'Charge';
 	if (!customer.isActive) throw new RmError(400, 'CUSTOMER_INACTIVE', 'customer is inactive');
 	const fault = sim.takeFault(request.method, request.path, ['decline', 'inProcess']);
-	const status = fault?.kind === 'decline' ? 'FAILED' : fault?.kind === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
+	const outcome = fault?.kind === 'decline' ? { decline: fault.reason ?? '9010' } : fault?.kind === 'inProcess' ? 'inProcess' : 'paid';
+	return ok(
+		recordCardCharge(sim, customer, {
+			amount: cents,
+			currency: currencyType,
+			title,
+			description: text(body, 'description'),
+			outcome,
+			origin: request.origin,
+		}),
+	);
+}
+
+export interface CardCharge {
+	amount: number;
+	currency: string;
+	title: string;
+	description?: string;
+	outcome: 'paid' | 'inProcess' | { decline: string };
+	/** scheme://host:port for the paymentUrl of a failed charge */
+	origin: string;
+}
+
+/**
+ * One charge of a bound card, as RM records it: a RECURRING_PAYMENT transaction, the customer's order
+ * and, when paid, the RECURRING_PAYMENT notification. Used by the charge endpoints and by RM's own
+ * schedule (RevenueMonsterSimulator.runScheduledCharge).
+ */
+export function recordCardCharge(sim: RevenueMonsterSimulator, customer: Customer, charge: CardCharge): Transaction {
+	const declined = typeof charge.outcome === 'object';
+	const status = declined ? 'FAILED' : charge.outcome === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
 	const orderId = sim.state.nextId();
 	const transaction = sim.state.addTransaction({
 		orderId,
-		title,
-		detail: text(body, 'description'),
-		amount: cents,
-		currency: currencyType,
+		title: charge.title,
+		detail: charge.description,
+		amount: charge.amount,
+		currency: charge.currency,
 		type: 'RECURRING_PAYMENT',
 		method: 'CARD',
 		source: 'RECURRING',
 		storeId: customer.storeId,
 		status,
-		errorMessage: fault?.kind === 'decline' ? (fault.reason ?? '9010') : undefined,
+		errorMessage: typeof charge.outcome === 'object' ? charge.outcome.decline : undefined,
 		userId: customer.id,
 		extraInfo: { card: { maskNo: customer.label, method: 'VISA' } },
 	});
 	const order: CustomerOrder = {
 		id: orderId,
 		customerId: customer.id,
-		status: status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
-		amount: cents,
-		currency: currencyType,
+		status,
+		amount: charge.amount,
+		currency: charge.currency,
 		transactionId: transaction.transactionId,
 		checkoutId: sim.state.nextId(),
-		paymentUrl: status === 'FAILED' ? `${request.origin}/sim/bind/${customer.id}` : '',
+		paymentUrl: status === 'FAILED' ? `${charge.origin}/sim/bind/${customer.id}` : '',
 		recurringReference: sim.state.nextId(),
 		createdAt: transaction.createdAt,
+		updatedAt: transaction.updatedAt,
 	};
 	sim.state.customerOrders.push(order);
 	if (status === 'SUCCESS' && customer.notifyUrl) {
 		sim.notifyInBackground(customer.notifyUrl, {
 			eventType: 'RECURRING_PAYMENT',
 			data: {
-				amount: cents,
-				currency: currencyType,
+				amount: charge.amount,
+				currency: charge.currency,
 				countryCode: customer.countryCode,
 				phoneNumber: customer.phoneNumber,
 				customerId: customer.id,
@@ -245,7 +278,7 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 			},
 		});
 	}
-	return ok(transaction);
+	return transaction;
 }
 
 route('POST', '/v3/customer/:id/order', (sim, request, [id]) => chargeBoundCard(sim, request, id));
@@ -406,7 +439,20 @@ route('GET', '/v3/payment/transaction/order/:orderId', (sim, _request, [orderId]
 	ok(transactionOr404(sim.state.transactionByOrderId(orderId))),
 );
 route('GET', '/v3/payment/transaction/:id', (sim, _request, [id]) => ok(transactionOr404(sim.state.transactionById(id))));
-route('GET', '/v3/payment/transactions', (sim, request) => page(sim, [...sim.state.transactions].reverse(), request.query));
+// RM's "Get All Transactions" pages (doc and doc-v2) document only `limit` (and the SDKs `cursor`): no
+// filter and no order. The simulator lists newest *created* first and changes a status in place (a
+// refund, a reversal, an IN_PROCESS charge settling) without moving the transaction up: the harder
+// case for a poller, which then only finds a status change by reading back to that transaction.
+route('GET', '/v3/payment/transactions', (sim, request) =>
+	page(sim, [...sim.state.transactions].sort(newestCreatedFirst), request.query),
+);
+
+/** Ties within one millisecond: the later-created first (ids grow). */
+function newestCreatedFirst(a: Transaction, b: Transaction): number {
+	const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+	if (byTime !== 0) return byTime;
+	return BigInt(b.transactionId) > BigInt(a.transactionId) ? 1 : -1;
+}
 
 route('POST', '/v3/payment/refund', (sim, request) => {
 	const body = requireBody(request);

@@ -19,7 +19,7 @@ import {
 } from '../../nodes/RevenueMonster/transport/signature';
 import { SIMULATOR_KEYS } from './keys';
 import { deliverNotification, type NotificationVariant } from './notify';
-import { handleApiRoute } from './routes';
+import { handleApiRoute, recordCardCharge } from './routes';
 import { RmError } from './rm-error';
 import { SimulatorState, type Json } from './state';
 
@@ -496,6 +496,10 @@ export class RevenueMonsterSimulator {
 				return { ok: true };
 			case 'POST /__sim/customers/:id/bind':
 				return { item: this.bindCard(id) };
+			case 'POST /__sim/customers/:id/charge':
+				return { item: this.runScheduledCharge(id, Number(body.amount ?? 1000), body.declineReason as string | undefined) };
+			case 'POST /__sim/transactions/:id/status':
+				return { item: this.changeTransactionStatus(id, String(body.status ?? ''), body.reason as string | undefined) };
 			case 'POST /__sim/checkouts/:id/pay':
 				return { item: this.payCheckout(id, String(body.method ?? 'FPX')) };
 			case 'POST /__sim/notify':
@@ -529,6 +533,54 @@ export class RevenueMonsterSimulator {
 		customer.label = '411111******1111';
 		customer.updatedAt = this.state.now();
 		return customer;
+	}
+
+	/**
+	 * RM charging a recurring customer on its own schedule (no API call from the merchant): paid, or
+	 * declined with `declineReason`. RM notifies only the paid one.
+	 */
+	runScheduledCharge(customerId: string, amount: number, declineReason?: string): Json {
+		const customer = this.state.customers.get(customerId);
+		if (!customer || !customer.bound) throw new RmError(404, 'CUSTOMER_NOT_FOUND', 'customer not found');
+		return recordCardCharge(this, customer, {
+			amount,
+			currency: 'MYR',
+			title: customer.productName || 'Subscription',
+			outcome: declineReason ? { decline: declineReason } : 'paid',
+			origin: this.url,
+		});
+	}
+
+	/**
+	 * What RM does on its own over time: an IN_PROCESS charge settles (SUCCESS or FAILED), a payment is
+	 * refunded or reversed in the portal. The transaction keeps its place in the list; its status and
+	 * updatedAt change, and a card charge's order follows the charge's outcome.
+	 */
+	changeTransactionStatus(transactionId: string, status: string, reason?: string): Json {
+		const transaction = this.state.transactionById(transactionId);
+		if (!transaction) throw new RmError(404, 'TRANSACTION_NOT_FOUND', 'transaction not found');
+		const statuses = ['SUCCESS', 'FAILED', 'IN_PROCESS', 'FULL_REFUNDED', 'PARTIAL_REFUNDED', 'REVERSED'];
+		if (!statuses.includes(status)) throw new RmError(400, 'VALIDATION_ERROR', `status must be one of ${statuses.join(', ')}`);
+		const now = this.state.now();
+		transaction.status = status;
+		transaction.updatedAt = now;
+		if (status === 'SUCCESS') {
+			transaction.balanceAmount = transaction.order.amount;
+			transaction.transactionAt = now;
+			delete transaction.error;
+		}
+		if (status === 'FAILED') {
+			transaction.balanceAmount = 0;
+			transaction.error = { message: reason ?? '9010' };
+		}
+		if (status === 'FULL_REFUNDED' || status === 'REVERSED') transaction.balanceAmount = 0;
+		const order = this.state.customerOrders.find((candidate) => candidate.transactionId === transactionId);
+		if (order && (status === 'SUCCESS' || status === 'FAILED' || status === 'IN_PROCESS')) {
+			order.status = status;
+			order.updatedAt = now;
+			if (status === 'FAILED' && !order.paymentUrl) order.paymentUrl = `${this.url}/sim/bind/${order.customerId}`;
+		}
+		return transaction;
 	}
 
 	payCheckout(checkoutId: string, method: string): Json {

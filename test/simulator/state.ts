@@ -32,7 +32,8 @@ export interface Customer extends Json {
 export interface CustomerOrder extends Json {
 	id: string;
 	customerId: string;
-	status: 'SUCCESS' | 'FAILED';
+	/** RM's page lists SUCCESS and FAILED; a charge still being processed shows IN_PROCESS here too */
+	status: 'SUCCESS' | 'FAILED' | 'IN_PROCESS';
 	amount: number;
 	currency: string;
 	transactionId: string;
@@ -40,6 +41,7 @@ export interface CustomerOrder extends Json {
 	paymentUrl: string;
 	recurringReference: string;
 	createdAt: string;
+	updatedAt: string;
 }
 
 export interface Transaction extends Json {
