@@ -122,7 +122,10 @@ export class RevenueMonsterApi implements ICredentialType {
 		},
 	];
 
-	/** Gets a token; n8n stores it in `accessToken` and calls this again only after a 401. */
+	/**
+	 * Gets a token; n8n stores it in `accessToken`. The node's transport asks for a new one (once per
+	 * request) after a token error: it hands n8n this credential with the token left out.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		return await fetchAccessToken.call(this, credentials);
 	}

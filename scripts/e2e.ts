@@ -20,6 +20,7 @@ import { SIMULATOR_KEYS } from '../test/simulator/keys';
 import { prepareNotification } from '../test/simulator/notify';
 import { startSimulator, type RevenueMonsterSimulator } from '../test/simulator/server';
 import type { Json } from '../test/simulator/state';
+import { seedBoundCustomer } from '../test/faults/helpers/reliability';
 import { Checklist } from './lib/checklist';
 import {
 	N8nInstance,
@@ -217,6 +218,7 @@ async function run(): Promise<void> {
 	const pid = n8n.serverProcess!.pid;
 	await n8n.stop();
 	list.check(`n8n (process group ${pid}) stopped`, !processGroupAlive(pid));
+	await chargeThroughTokenErrorAndServerError();
 	secretsNeverShown();
 }
 
@@ -301,6 +303,67 @@ function secretsNeverShown(): void {
 			!texts.some((text) => text.includes(secret)),
 		);
 	}
+}
+
+/**
+ * Issue 9 in a real n8n: RM answers a charge `503 TOKEN_EXPIRED` (nothing charged), then answers the
+ * resend — made with a new token — `503` after charging. The simulator's fault injection plays both
+ * answers. The run must end as an error ("Outcome unknown") with one charge and at most two sends:
+ * before issue 9 n8n-core took that second 503 as "token expired" too and sent a third time.
+ */
+async function chargeThroughTokenErrorAndServerError(): Promise<void> {
+	list.section('CLI: a charge answered 503 TOKEN_EXPIRED, then 503 after charging (simulator fault injection)');
+	const customerId = seedBoundCustomer(simulator!);
+	const chargePath = `/v3/customer/${customerId}/order`;
+	const credentials = { revenueMonsterApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
+	// n8n's workflow JSON (positions included), built here so the case reads in one place
+	const nodes = [
+		{ parameters: {}, id: 'b1f8a3c2-0e59-4c1e-9d7a-5e0c1f2a9b01', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+		{
+			parameters: { resource: 'order', operation: 'create', customerId, currency: 'MYR', amount: 1990, route: 'customerOrder', additionalFields: {} },
+			id: 'b1f8a3c2-0e59-4c1e-9d7a-5e0c1f2a9b02',
+			name: 'Charge saved card',
+			type: 'n8n-nodes-revenuemonster.revenueMonster',
+			typeVersion: 1,
+			position: [240, 0],
+			credentials,
+		},
+	];
+	const workflow: WorkflowJson = {
+		id: 'rmE2eTokenFault1',
+		name: 'E2E: charge through a token error and a 503',
+		nodes,
+		connections: { Start: { main: [[{ node: 'Charge saved card', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+	await n8n!.importWorkflows([workflow], WORK_DIR);
+	simulator!.addFault({ kind: 'tokenExpired', status: 503, method: 'POST', path: chargePath });
+	simulator!.addFault({ kind: 'serverError', status: 503, afterProcessing: true, method: 'POST', path: chargePath });
+	const tokensBefore = simulator!.stats.tokensIssued;
+	const result = await n8n!.execute(workflow.id);
+	shown.push(result.output);
+	simulator!.clearFaults();
+	const sends = simulator!.apiLog().filter((entry) => entry.method === 'POST' && entry.path === chargePath);
+	const charges = simulator!.state.customerOrders.filter((order) => order.customerId === customerId);
+	const runError = result.run?.data.resultData.error as { message?: string } | undefined;
+	const errorText = `${runError?.message ?? ''}\n${result.error ?? ''}\n${result.output}`;
+	list.check(
+		'the execution ends as an error saying "Outcome unknown" (not a success)',
+		(runError !== undefined || result.error !== undefined) && /Outcome unknown/.test(errorText),
+		runError ?? result.output.slice(-1500),
+	);
+	list.check('exactly one charge was made', charges.length === 1, charges);
+	list.check(
+		'the charge was sent at most twice (503 TOKEN_EXPIRED, then the resend with a new token)',
+		sends.length >= 1 && sends.length <= 2,
+		sends.map((entry) => `${entry.status} ${entry.code ?? ''}`),
+	);
+	list.check(
+		'one new access token for the resend',
+		simulator!.stats.tokensIssued - tokensBefore === 1,
+		`${simulator!.stats.tokensIssued - tokensBefore} tokens issued`,
+	);
 }
 
 /** Folders of earlier runs whose process has ended. */

@@ -13,7 +13,7 @@ import type { FaultRow } from '../../test/faults/helpers/reliability';
 
 const ROOT = path.join(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, '.bench', 'faults');
-const SUITES = ['notifications', 'attacks', 'transport', 'inputs', 'rate-cap'];
+const SUITES = ['notifications', 'attacks', 'transport', 'inputs', 'rate-cap', 'money-attacks', 'money-attack-controls', 'money-secrets'];
 
 interface SuiteResult {
 	suite: string;
@@ -45,7 +45,10 @@ const cell = (text: string | number) =>
 		.replace(/\b\d{15,}\b/g, '‹id›');
 
 export function renderReliabilityDoc(results: SuiteResult[]): string {
-	const rows = results.flatMap((result) => result.rows);
+	const allRows = results.flatMap((result) => result.rows);
+	// Control rows (configurations built to fail) are shown in their area but left out of the totals.
+	const rows = allRows.filter((row) => !row.control);
+	const moneyAttackRows = rows.filter((row) => row.tries !== undefined);
 	// The control run (signature check off) is not a product setting: it is left out of the totals.
 	const notificationRows = rows.filter((row) => row.area.startsWith('Notifications') && row.fault === 'All bad notifications');
 	const badNotifications = notificationRows.reduce((sum, row) => sum + row.cases, 0);
@@ -81,7 +84,14 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		`| attacks on the trigger tried (${attackRows.length} class × setting rows, test/attacks) | ${attackSum((row) => row.cases)} |`,
 		`| **attacks accepted** (a run from a forged or altered notification) | **${attackSum((row) => row.accepted ?? 0)}** |`,
 		`| **genuine notifications rejected** around the attacks | **${attackSum((row) => row.genuineRejected ?? 0)}** |`,
-		`| **duplicate charges** (trigger rows: a payment that started two runs) | **${sum((row) => row.duplicateCharges)}** |`,
+		`| **duplicate charges** | **${sum((row) => row.duplicateCharges)}** |`,
+		...(moneyAttackRows.length
+			? [
+					`| money attacks: operation × fault cases (${moneyAttackRows.length} fault classes) | ${moneyAttackRows.reduce((total, row) => total + row.cases, 0)} |`,
+					`| money attacks: tries (requests sent for the money-moving call) | ${moneyAttackRows.reduce((total, row) => total + (row.tries ?? 0), 0)} |`,
+					`| **money attacks: charges sent twice** (reached RM more than once) | **${moneyAttackRows.reduce((total, row) => total + row.duplicateCharges, 0)}** |`,
+				]
+			: []),
 		`| **items lost** (no output on either the main or the error output) | **${sum((row) => row.lost)}** |`,
 		`| **secrets found** in outputs, errors, execution data, answers or logs | **${sum((row) => row.secretsLeaked)}** |`,
 		`| cases whose expectation did not hold | ${failing.length} |`,
@@ -96,11 +106,23 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		'',
 	];
 
-	const areas = [...new Set(rows.map((row) => row.area))];
+	const areas = [...new Set(allRows.map((row) => row.area))];
 	for (const area of areas) {
-		const inArea = rows.filter((row) => row.area === area);
+		const inArea = allRows.filter((row) => row.area === area);
 		const notifications = area.startsWith('Notifications');
 		const attacks = area.startsWith('Attacks');
+		if (inArea.some((row) => row.tries !== undefined)) {
+			lines.push(`## ${area}`, '');
+			lines.push('| fault | operations | expected | observed | tries | charges sent twice | secrets | holds |');
+			lines.push('|---|---|---|---|---|---|---|---|');
+			for (const row of inArea) {
+				lines.push(
+					`| ${cell(row.fault)} | ${row.cases} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.tries ?? '—'} | ${row.duplicateCharges} | ${row.secretsLeaked} | ${row.pass ? 'yes' : '**no**'} |`,
+				);
+			}
+			lines.push('');
+			continue;
+		}
 		lines.push(`## ${area}`, '');
 		if (attacks) {
 			lines.push('| attack class | tries | expected | observed | accepted-bad | genuine rejected | charges sent twice | secrets found | holds |');
@@ -150,6 +172,13 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		'  (test/faults/helpers/short-timeout-charge-node.ts) making the same signed call through the same transport',
 		'  (`revenueMonsterRequest`, n8n\'s `httpRequestWithAuthentication`, the credential) with a 0.3 s timeout. The',
 		'  dropped-connection case uses `Order → Create` itself.',
+		'- Money attacks (`test/attacks/money*.test.ts`): a proxy between the node and the simulator answers by itself',
+		'  (RM refused: nothing reaches RM) or lets RM act and then answers a 5xx, a token error, a 429 or cuts the',
+		'  connection, for Order → Create on its three routes, Refund, Reverse and Checkout → Pay (card). "Tries" counts',
+		'  every request sent for the money-moving call; "charges sent twice" counts requests that reached RM beyond the',
+		'  first (each could move the money again). Control rows (in their own area, out of the totals) run the same attacks',
+		'  on the transport as it was before issue 9, or run the node again after its error as "Retry On Fail" would, and',
+		'  must fail the same check. The secrets rows walk the thrown error object itself (not only what n8n stores).',
 		'- Backoff delays are shortened in the suite (`retryPolicy.baseDelayMs = 1`); the rules (what is retried, how often)',
 		'  are the production ones.',
 		'',

@@ -50,8 +50,13 @@ export interface Fault {
 	message?: string;
 	/** slow: milliseconds before answering (the request is processed first) */
 	delayMs?: number;
-	/** drop: process the request first, then cut the connection (default true) */
+	/**
+	 * drop: process the request first, then cut the connection (default true).
+	 * serverError: process the request first (the charge is made), then answer the error (default false).
+	 */
 	afterProcessing?: boolean;
+	/** tokenExpired, serverError: the HTTP status to answer (default 401 and 500); e.g. 503 TOKEN_EXPIRED */
+	status?: number;
 	/** decline: RM's reason in item.error.message */
 	reason?: string;
 }
@@ -265,7 +270,11 @@ export class RevenueMonsterSimulator {
 					this.record(entry, 0);
 					return;
 				}
-				const answer = this.answerFault(fault, request) ?? (await this.answerApi(request, entry));
+				let answer = this.answerFault(fault, request) ?? (await this.answerApi(request, entry));
+				// FAULT INJECTION (issue 9): RM did the work (charged), then the answer is a server error.
+				if (fault?.kind === 'serverError' && fault.afterProcessing === true) {
+					answer = { status: fault.status ?? 500, body: SERVER_ERROR_BODY };
+				}
 				status = answer.status;
 				body = answer.body;
 				if (fault?.kind === 'slow') delayMs += fault.delayMs ?? 5_000;
@@ -310,7 +319,7 @@ export class RevenueMonsterSimulator {
 			case 'tokenExpired': {
 				const token = bearerToken(request.headers.authorization);
 				if (token) this.tokens.delete(token);
-				return { status: 401, body: { error: { code: 'TOKEN_EXPIRED', message: 'access token expired' } } };
+				return { status: fault.status ?? 401, body: { error: { code: 'TOKEN_EXPIRED', message: 'access token expired' } } };
 			}
 			case 'rateLimit':
 				return {
@@ -318,7 +327,9 @@ export class RevenueMonsterSimulator {
 					body: { error: { code: 'TOO_MANY_REQUEST_PER_SECOND', message: 'too many request per second' } },
 				};
 			case 'serverError':
-				return { status: 500, body: SERVER_ERROR_BODY };
+				// afterProcessing: answered in handle() once the request was carried out
+				if (fault.afterProcessing === true) return undefined;
+				return { status: fault.status ?? 500, body: SERVER_ERROR_BODY };
 			case 'errorIn200':
 				return {
 					status: 200,

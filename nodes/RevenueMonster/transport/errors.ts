@@ -43,11 +43,14 @@ const HINTS: Record<string, string> = {
 	EXCEED_TIME_FOR_REVERSE_TRANSACTION: 'Too late to reverse: refund the transaction instead.',
 };
 
-/** A NodeApiError with RM's code, message, hint and (sandbox) debug, for "Continue on fail" to route. */
+/**
+ * A NodeApiError with RM's code, message, hint and (sandbox) debug, for "Continue on fail" to route.
+ * Built from RM's body alone: no HTTP error (whose request holds the access token) rides along.
+ */
 export function revenueMonsterApiError(
 	node: INode,
 	error: RevenueMonsterError,
-	options: { httpCode?: string; itemIndex?: number; cause?: unknown } = {},
+	options: { httpCode?: string; itemIndex?: number } = {},
 ): NodeApiError {
 	const hint = HINTS[error.code];
 	const debug =
@@ -72,4 +75,20 @@ export function revenueMonsterApiError(
 	apiError.context.revenueMonsterCode = error.code;
 	if (error.debug !== undefined) apiError.context.revenueMonsterDebug = error.debug as IDataObject;
 	return apiError;
+}
+
+/**
+ * A connection failure in words. Raw codes such as ECONNREFUSED are left out on purpose: n8n swaps
+ * any message containing one for its own generic text, which would lose what we name.
+ */
+export function connectionProblem(code: string | undefined): string {
+	const words: Record<string, string> = {
+		ECONNREFUSED: 'the connection was refused',
+		ENOTFOUND: 'the host name was not found',
+		EAI_AGAIN: 'the host name could not be resolved',
+		ETIMEDOUT: 'the connection timed out',
+		ECONNABORTED: 'the request timed out',
+		ECONNRESET: 'the connection was closed',
+	};
+	return words[code ?? ''] ?? 'the connection failed';
 }

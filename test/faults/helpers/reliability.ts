@@ -27,6 +27,10 @@ export interface FaultRow {
 	secretsLeaked: number;
 	/** the expectation held (the test asserts the same) */
 	pass: boolean;
+	/** money attacks: requests the node sent for the money-moving call, over all cases of the row */
+	tries?: number;
+	/** a control run (a configuration built to fail): shown, but left out of the totals */
+	control?: boolean;
 }
 
 const RESULTS_DIR = path.join(__dirname, '..', '..', '..', '.bench', 'faults');
