@@ -21,9 +21,17 @@ export class RevenueMonsterApi implements ICredentialType {
 		dark: 'file:../icons/revenueMonster.dark.svg',
 	};
 
-	documentationUrl = 'https://doc.revenuemonster.my/';
+	// The README's credential section: where each value comes from, and how to make the key pair.
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-revenuemonster#set-up-the-credential';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Revenue Monster checks every request against an RSA key pair you make: the private key goes below, the public key to Revenue Monster. To make one, run: openssl genrsa -out rm-private.pem 2048 && openssl rsa -in rm-private.pem -pubout -out rm-public.pem — then upload rm-public.pem in the <a href="https://merchant.revenuemonster.my" target="_blank">merchant portal</a> → Developer → Applications → your application → Public Key, and paste rm-private.pem into Private Key. Client ID and Client Secret are on the same page.',
+			name: 'keyPairNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Environment',
 			name: 'environment',
@@ -116,7 +124,8 @@ export class RevenueMonsterApi implements ICredentialType {
 	];
 
 	/**
-	 * Gets a token; n8n stores it in `accessToken` and calls this again only after a 401. Executions
+	 * Gets a token; n8n stores it in `accessToken`. The node's transport asks for a new one (once per
+	 * request) after a token error: it hands n8n this credential with the token left out. Executions
 	 * asking at the same moment in one process (a queue-mode worker's cold start) share one request.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

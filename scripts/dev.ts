@@ -6,10 +6,12 @@
  * `npm run dev -- pay [amount-in-cents]`, in a second terminal: a customer pays a new checkout on the
  * simulator, which then sends the signed payment notification to the running n8n.
  *
- * Each start is fresh (the simulator forgets everything when it stops, so n8n does too): the package is
- * rebuilt and reinstalled, so a restart picks up code changes. Files live in `.dev/` (git-ignored).
+ * n8n's user folder is kept across restarts (workflows, credentials, executions you made in the editor);
+ * `npm run dev -- --fresh` starts from scratch. The simulator keeps its state in memory only: each start
+ * re-seeds the same stores and subscribers (same IDs), so saved workflows keep working. The package is
+ * rebuilt and reinstalled on every start, so a restart picks up code changes. Files live in `.dev/`.
  */
-import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'fs';
 import path from 'path';
 
 import { handleApiRoute } from '../test/simulator/routes';
@@ -64,11 +66,17 @@ export async function startDevEnvironment(options: {
 	dir: string;
 	say: (line: string) => void;
 	preferredPorts?: { n8n: number; simulator: number };
+	/** forget the previous run's n8n (user folder, database) */
+	fresh?: boolean;
 }): Promise<DevEnvironment> {
 	const { dir, say } = options;
 	const runtime = await ensureN8nRuntime(say);
-	rmSync(dir, { recursive: true, force: true });
+	const seededMarker = path.join(dir, 'n8n', '.seeded');
+	if (options.fresh) rmSync(dir, { recursive: true, force: true });
+	const keeping = existsSync(seededMarker);
+	if (keeping) say(`keeping the n8n of the previous run (${path.relative(REPO_ROOT, dir)}); \`--fresh\` starts from scratch`);
 	mkdirSync(dir, { recursive: true });
+	for (const name of readdirSync(dir)) if (name.endsWith('.tgz')) rmSync(path.join(dir, name), { force: true });
 
 	say('building and packing the package');
 	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, env: withoutNpmConfig(), timeoutMs: 300_000 });
@@ -84,20 +92,26 @@ export async function startDevEnvironment(options: {
 	});
 	await n8n.installPackage(tarball);
 	const simulator = await startSimulator({ port: await freePort(options.preferredPorts?.simulator) });
+	// A fresh simulator hands out IDs in a fixed sequence: seeded first, the subscribers get the same IDs on
+	// every start, so a kept billing workflow still bills them.
 	const subscribers = await seedSubscribers(simulator, notifyUrl(n8n.baseUrl));
 
-	say('importing the credential and the example workflows');
+	// The credential is imported on every start: it points at this start's simulator port.
+	say(keeping ? 'updating the credential' : 'importing the credential and the example workflows');
 	await n8n.importCredentials(credentialsFor(simulator.url, DEV_FORM_LOGIN), dir);
-	const examples = preparedExamples(n8n.baseUrl).map((workflow) =>
-		workflow.id === WORKFLOWS.billing.id ? billingFor(subscribers, n8n.baseUrl) : workflow,
-	);
-	await n8n.importWorkflows(examples, dir);
 	const notes: string[] = [];
-	for (const id of [WORKFLOWS.notification.id, WORKFLOWS.refundForm.id]) {
-		const workflow = examples.find((example) => example.id === id)!;
-		const missing = missingFeatures(workflow);
-		if (missing) notes.push(`"${workflow.name}" is not published: ${missing}`);
-		else await n8n.publish(id);
+	if (!keeping) {
+		const examples = preparedExamples(n8n.baseUrl).map((workflow) =>
+			workflow.id === WORKFLOWS.billing.id ? billingFor(subscribers, n8n.baseUrl) : workflow,
+		);
+		await n8n.importWorkflows(examples, dir);
+		for (const id of [WORKFLOWS.notification.id, WORKFLOWS.refundForm.id]) {
+			const workflow = examples.find((example) => example.id === id)!;
+			const missing = missingFeatures(workflow);
+			if (missing) notes.push(`"${workflow.name}" is not published: ${missing}`);
+			else await n8n.publish(id);
+		}
+		writeFileSync(seededMarker, `${new Date().toISOString()}\n`);
 	}
 
 	say('starting n8n (15–30 s)');
@@ -163,7 +177,7 @@ function runningDev(): DevState | undefined {
 	}
 }
 
-async function dev(): Promise<void> {
+async function dev(fresh: boolean): Promise<void> {
 	const running = runningDev();
 	if (running) {
 		console.error(`npm run dev is already running (process ${running.pid}): ${running.n8nUrl}`);
@@ -182,6 +196,7 @@ async function dev(): Promise<void> {
 			dir: path.join(DEV_DIR, 'run'),
 			say: (line) => console.log(`- ${line}`),
 			preferredPorts: { n8n: 5678, simulator: 4010 },
+			fresh,
 		});
 	} catch (error) {
 		console.error(`\nnpm run dev failed: ${(error as Error).message}`);
@@ -217,11 +232,12 @@ n8n with n8n-nodes-revenuemonster is running.
   Send a test payment notification, from a second terminal:
     npm run dev -- pay            a customer pays RM 10.00 on a new checkout; the simulator
                                   sends the signed notification to the payment notification workflow
-  or run "Send a payment link" in the editor and open the paymentUrl it outputs in a browser.
+  or run "Send a payment link" in the editor and open the url it outputs in a browser.
   Then see the workflow's Executions tab.
 ${notes.map((note) => `\n  Note: ${note}`).join('')}
   n8n's log: ${n8n.options.logFile}
-  Ctrl-C stops n8n and the simulator.
+  Ctrl-C stops n8n and the simulator. Your workflows are kept for the next start
+  (npm run dev -- --fresh starts from scratch).
 `);
 	// Stay up until Ctrl-C; if n8n stops on its own, stop the rest too.
 	const code = await n8n.serverProcess!.exited;
@@ -286,16 +302,20 @@ async function pay(amountText: string | undefined): Promise<void> {
 }
 
 if (require.main === module) {
-	const [command, argument] = process.argv.slice(2);
+	const args = process.argv.slice(2);
+	const fresh = args.includes('--fresh');
+	const [command, argument] = args.filter((arg) => arg !== '--fresh');
 	if (command === 'pay') {
 		pay(argument).catch((error) => {
 			console.error((error as Error).message);
 			process.exit(1);
 		});
 	} else if (command === undefined) {
-		void dev();
+		void dev(fresh);
 	} else {
-		console.error(`unknown command "${command}": use \`npm run dev\` or \`npm run dev -- pay [amount-in-cents]\``);
+		console.error(
+			`unknown command "${command}": use \`npm run dev [-- --fresh]\` or \`npm run dev -- pay [amount-in-cents]\``,
+		);
 		process.exit(1);
 	}
 }

@@ -12,9 +12,15 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'fs';
 import path from 'path';
 
+import http from 'http';
+
+import { canonicalJson } from '../nodes/RevenueMonster/transport/signature';
+import { rmSignature } from '../test/attacks/helpers/attempts';
 import { SIMULATOR_KEYS } from '../test/simulator/keys';
+import { prepareNotification } from '../test/simulator/notify';
 import { startSimulator, type RevenueMonsterSimulator } from '../test/simulator/server';
 import type { Json } from '../test/simulator/state';
+import { seedBoundCustomer } from '../test/faults/helpers/reliability';
 import { Checklist } from './lib/checklist';
 import {
 	N8nInstance,
@@ -160,6 +166,9 @@ async function run(): Promise<void> {
 	if (customers && billing) await billingRunAgain(customers);
 	else list.skip('billing run again', 'the first billing run did not complete');
 
+	list.section('CLI: card payments (Card Details, Saved Card) and a DAILY recurring customer');
+	await cardPayments();
+
 	list.section('one token, valid signatures');
 	const apiCalls = simulator.apiLog();
 	list.check(
@@ -209,6 +218,7 @@ async function run(): Promise<void> {
 	const pid = n8n.serverProcess!.pid;
 	await n8n.stop();
 	list.check(`n8n (process group ${pid}) stopped`, !processGroupAlive(pid));
+	await chargeThroughTokenErrorAndServerError();
 	secretsNeverShown();
 }
 
@@ -293,6 +303,67 @@ function secretsNeverShown(): void {
 			!texts.some((text) => text.includes(secret)),
 		);
 	}
+}
+
+/**
+ * Issue 9 in a real n8n: RM answers a charge `503 TOKEN_EXPIRED` (nothing charged), then answers the
+ * resend — made with a new token — `503` after charging. The simulator's fault injection plays both
+ * answers. The run must end as an error ("Outcome unknown") with one charge and at most two sends:
+ * before issue 9 n8n-core took that second 503 as "token expired" too and sent a third time.
+ */
+async function chargeThroughTokenErrorAndServerError(): Promise<void> {
+	list.section('CLI: a charge answered 503 TOKEN_EXPIRED, then 503 after charging (simulator fault injection)');
+	const customerId = seedBoundCustomer(simulator!);
+	const chargePath = `/v3/customer/${customerId}/order`;
+	const credentials = { revenueMonsterApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } };
+	// n8n's workflow JSON (positions included), built here so the case reads in one place
+	const nodes = [
+		{ parameters: {}, id: 'b1f8a3c2-0e59-4c1e-9d7a-5e0c1f2a9b01', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+		{
+			parameters: { resource: 'order', operation: 'create', customerId, currency: 'MYR', amount: 1990, route: 'customerOrder', additionalFields: {} },
+			id: 'b1f8a3c2-0e59-4c1e-9d7a-5e0c1f2a9b02',
+			name: 'Charge saved card',
+			type: 'n8n-nodes-revenuemonster.revenueMonster',
+			typeVersion: 1,
+			position: [240, 0],
+			credentials,
+		},
+	];
+	const workflow: WorkflowJson = {
+		id: 'rmE2eTokenFault1',
+		name: 'E2E: charge through a token error and a 503',
+		nodes,
+		connections: { Start: { main: [[{ node: 'Charge saved card', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+	await n8n!.importWorkflows([workflow], WORK_DIR);
+	simulator!.addFault({ kind: 'tokenExpired', status: 503, method: 'POST', path: chargePath });
+	simulator!.addFault({ kind: 'serverError', status: 503, afterProcessing: true, method: 'POST', path: chargePath });
+	const tokensBefore = simulator!.stats.tokensIssued;
+	const result = await n8n!.execute(workflow.id);
+	shown.push(result.output);
+	simulator!.clearFaults();
+	const sends = simulator!.apiLog().filter((entry) => entry.method === 'POST' && entry.path === chargePath);
+	const charges = simulator!.state.customerOrders.filter((order) => order.customerId === customerId);
+	const runError = result.run?.data.resultData.error as { message?: string } | undefined;
+	const errorText = `${runError?.message ?? ''}\n${result.error ?? ''}\n${result.output}`;
+	list.check(
+		'the execution ends as an error saying "Outcome unknown" (not a success)',
+		(runError !== undefined || result.error !== undefined) && /Outcome unknown/.test(errorText),
+		runError ?? result.output.slice(-1500),
+	);
+	list.check('exactly one charge was made', charges.length === 1, charges);
+	list.check(
+		'the charge was sent at most twice (503 TOKEN_EXPIRED, then the resend with a new token)',
+		sends.length >= 1 && sends.length <= 2,
+		sends.map((entry) => `${entry.status} ${entry.code ?? ''}`),
+	);
+	list.check(
+		'one new access token for the resend',
+		simulator!.stats.tokensIssued - tokensBefore === 1,
+		`${simulator!.stats.tokensIssued - tokensBefore} tokens issued`,
+	);
 }
 
 /** Folders of earlier runs whose process has ended. */
@@ -391,7 +462,7 @@ async function sendPaymentLink(
 	const stored = simulator!.state.checkouts.get(checkoutId);
 	list.check(
 		'a hosted checkout of RM 150.00 exists, waiting for payment',
-		stored?.status === 'IN_PROCESS' && (stored.order as Json).amount === 15000,
+		stored?.status === '' && stored.transactionId === '' && (stored.order as Json).amount === 15000,
 		stored,
 	);
 	list.check(
@@ -626,6 +697,73 @@ function chargeCalls() {
 		.filter((entry) => entry.method === 'POST' && /^\/v3\/customer\/[^/]+\/order$/.test(entry.path));
 }
 
+/**
+ * Issue 10 in a real n8n: a Saved Card payment sends card.isSave: true and the token survives it; a
+ * Card Details payment outputs the url the customer completes and is not paid; a DAILY recurring
+ * customer is created without recurringTarget.
+ */
+async function cardPayments(): Promise<void> {
+	const userId = `e2e-card-${process.pid}`;
+	const token = simulator!.state.saveCardToken(userId, {
+		isSave: true,
+		name: 'TAN AH KOW',
+		label: '411111******1111',
+		lastFourNo: '1111',
+		month: 12,
+		year: 2039,
+	}).token;
+	let workflow = replaceEverywhere(fixture('card-payments.json'), 'CARD_CUSTOMER', userId);
+	workflow = replaceEverywhere(workflow, 'SAVED_CARD_TOKEN', token);
+	workflow = replaceEverywhere(workflow, 'ORDER_ID_CARD', `E2E-CARD-${process.pid}`);
+	workflow = replaceEverywhere(workflow, 'ORDER_ID_TOKEN', `E2E-TOKEN-${process.pid}`);
+	await n8n!.importWorkflows([workflow], WORK_DIR);
+	const bodies: Array<{ path: string; body: Json | undefined }> = [];
+	simulator!.onApiRequest = (request) => bodies.push({ path: request.path, body: request.body });
+	const data = await execute(workflow);
+	simulator!.onApiRequest = undefined;
+	if (!data) return;
+
+	const [card] = nodeOutput(data, 'Pay with card details');
+	const cardCheckout = simulator!.state.checkouts.get(String(card?.checkoutId ?? ''));
+	list.check(
+		'Card Details outputs the url the customer completes (3-D Secure), with paid: false',
+		typeof card?.url === 'string' && card.url !== '' && card.paid === false && card.status === 'PENDING',
+		card,
+	);
+	list.check(
+		'…and nothing was paid: the checkout has no transaction',
+		cardCheckout !== undefined && cardCheckout.status === '' && cardCheckout.transactionId === '',
+		cardCheckout && { status: cardCheckout.status, transactionId: cardCheckout.transactionId },
+	);
+	list.check('…and the output shows no card number', !JSON.stringify(card ?? {}).match(/4111[\s-]*1111[\s-]*1111[\s-]*1111/));
+
+	const [saved] = nodeOutput(data, 'Pay with saved card');
+	const tokenRequest = bodies.find(
+		(entry) => entry.path === '/v3/payment/online/checkout' && (entry.body?.card as Json | undefined)?.isToken === true,
+	);
+	list.check(
+		'Saved Card sent card.isSave: true ("GoBiz w/ Token": else RM deletes the card)',
+		(tokenRequest?.body?.card as Json | undefined)?.isSave === true,
+		tokenRequest?.body?.card && { ...(tokenRequest.body.card as Json), no: '(token)' },
+	);
+	list.check('…was paid', saved?.paid === true && saved?.status === 'SUCCESS', saved);
+	list.check(
+		'…and the saved card still exists afterwards',
+		(simulator!.state.cardTokens.get(userId) ?? []).some((entry) => entry.token === token),
+		(simulator!.state.cardTokens.get(userId) ?? []).length,
+	);
+
+	const [daily] = nodeOutput(data, 'Daily recurring customer');
+	const dailyRequest = bodies.find((entry) => entry.path === '/v3/recurring-payment');
+	list.check(
+		'a DAILY recurring customer is created without recurringTarget',
+		(daily?.recurringPayment as Json | undefined)?.recurringInterval === 'DAILY' &&
+			dailyRequest !== undefined &&
+			!('recurringTarget' in (dailyRequest.body ?? {})),
+		dailyRequest?.body,
+	);
+}
+
 async function lookUps(
 	customers: Customer[] | undefined,
 	checkoutId: string | undefined,
@@ -662,13 +800,14 @@ async function lookUps(
 		orders,
 	);
 	const [checkout] = nodeOutput(data, 'Checkout status');
-	list.check('the checkout is still unpaid', checkout?.status === 'IN_PROCESS', checkout);
+	// "Online Payment" page: SUCCESS, FAILED, CANCELLED or EXPIRED; an open checkout has none of them yet.
+	list.check('the checkout is still unpaid', checkout?.status === '' && checkout?.transactionId === '', checkout);
 	const [fpx] = nodeOutput(data, 'Pay by FPX');
 	list.check(
 		'direct checkout by FPX (test bank) gives the bank page URL, nothing paid yet',
 		typeof fpx?.url === 'string' &&
 			fpx.url.includes(checkoutId) &&
-			simulator!.state.checkouts.get(checkoutId)?.status === 'IN_PROCESS',
+			simulator!.state.checkouts.get(checkoutId)?.status === '',
 		fpx,
 	);
 	const [paid] = nodeOutput(data, 'Paid charge by order ID');
@@ -788,6 +927,8 @@ async function notifications(
 		unknown,
 	);
 
+	await attacksOnTheTrigger(url, transaction as Json | undefined);
+
 	// A recurring charge notification (GET, as RM's docs label it) for Aisyah's paid weekly charge.
 	if (customers && paidOrderId) {
 		const charge = simulator!.state.transactionByOrderId(paidOrderId)!;
@@ -805,8 +946,15 @@ async function notifications(
 				updatedAt: charge.updatedAt,
 			},
 		};
-		const statuses = await simulator!.notify(url, recurring, 'signed', 'GET');
-		list.check('a signed RECURRING_PAYMENT notification by GET is accepted (200)', statuses[0] === 200, statuses);
+		// Sent here rather than by the simulator, to read what n8n answers for an accepted one.
+		const prepared = prepareNotification(simulator!.serverPrivateKey, recurring, 'signed', 'GET', simulator!.nowMs());
+		const answer = await rawExchange(url + prepared.query, 'GET', prepared.rawBody, prepared.headers);
+		list.check('a signed RECURRING_PAYMENT notification by GET is accepted (200)', answer.status === 200, answer.status);
+		list.check(
+			'n8n answers an accepted notification with 200 and an empty body (not the text "firstEntryJson")',
+			answer.text === '',
+			{ status: answer.status, type: answer.type, body: answer.text.slice(0, 80) },
+		);
 		const executions = await waitForExecutions(workflow.id, 2, 'the execution started by the recurring notification');
 		const latest = (await runOf(executions[0].id)).data;
 		const [recorded] = nodeOutput(latest, 'Record payment');
@@ -828,6 +976,92 @@ async function notifications(
 		all.length === (customers && paidOrderId ? 2 : 1) && all.every((execution) => execution.status === 'success'),
 		all.map((execution) => ({ id: execution.id, status: execution.status })),
 	);
+}
+
+/**
+ * Issue 9's attacks, in the real n8n: none may start an execution (the count is checked afterwards).
+ * The GET with a body is sent with node's http (fetch refuses a GET body).
+ */
+async function attacksOnTheTrigger(url: string, paidTransaction: Json | undefined): Promise<void> {
+	if (!paidTransaction) return;
+	const key = simulator!.serverPrivateKey;
+	const forgedQuery = (eventType: string, data: Json) =>
+		`${url}?eventType=${encodeURIComponent(eventType)}&data=${encodeURIComponent(JSON.stringify(data))}`;
+	// A payment RM recorded and never notified, for the checks that must not be hidden by de-duplication.
+	const fresh = simulator!.state.addTransaction({
+		orderId: `E2E-${Date.now()}`,
+		title: 'Attack check',
+		amount: 4321,
+		currency: 'MYR',
+		type: 'WEB_PAYMENT',
+		method: 'FPX',
+		source: 'WEB_PAYMENT',
+		storeId: simulator!.state.stores[0].id,
+		status: 'SUCCESS',
+	});
+	const freshData = JSON.parse(JSON.stringify(fresh)) as Json;
+	// RM's signature over no data (what any bodyless callback carries), reused with data in the query.
+	// The already-recorded payment is answered 200 (already received) or 409; the fresh one must be 409.
+	for (const [what, eventType, data, signedMethod, allowed] of [
+		['claiming status "SUCCESS2" for the recorded payment', 'PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }, 'get', [200, 409]],
+		['claiming status "SUCCESS2" for a payment not notified yet', 'PAYMENT_WEB_ONLINE', { ...freshData, status: 'SUCCESS2' }, 'get', [409]],
+		[
+			'as a RECURRING_PAYMENT of the recorded online payment',
+			'RECURRING_PAYMENT',
+			{ orderId: (paidTransaction.order as Json).id, amount: (paidTransaction.order as Json).amount, currency: 'MYR', status: 'SUCCESS' },
+			'post',
+			[409],
+		],
+	] as const) {
+		const response = await fetch(forgedQuery(eventType, data as Json), { headers: rmSignature(key, undefined, { method: signedMethod }) });
+		list.check(
+			`a GET ${what} under a no-data signature starts nothing (${response.status})`,
+			(allowed as readonly number[]).includes(response.status),
+			response.status,
+		);
+	}
+	const whitespace = await rawRequest(
+		forgedQuery('PAYMENT_WEB_ONLINE', { ...paidTransaction, status: 'SUCCESS2' }),
+		'GET',
+		' ',
+		{ ...rmSignature(key, undefined, { method: 'get' }), 'Content-Type': 'text/plain' },
+	);
+	list.check(`the same with a whitespace-only body is refused (${whitespace})`, whitespace === 401, whitespace);
+
+	// The fresh payment, correctly signed, naming another order id.
+	const otherOrder = JSON.parse(JSON.stringify(fresh)) as Json;
+	(otherOrder.order as Json).id = 'SOMEONE-ELSES-ORDER';
+	const mismatch = await simulator!.notify(url, { eventType: 'PAYMENT_WEB_ONLINE', data: otherOrder }, 'signed');
+	list.check('a signed notification whose order id differs from the API’s transaction is not confirmed (409)', mismatch[0] === 409, mismatch);
+
+	// 3 MB with a fresh timestamp and a signature of something else: refused before any parsing by the trigger.
+	const junk = JSON.stringify({ eventType: 'PAYMENT_WEB_ONLINE', data: { ...paidTransaction, junk: Array.from({ length: 250_000 }, (_, i) => ({ i })) } });
+	const big = await rawRequest(url, 'POST', junk, { ...rmSignature(key, canonicalJson(paidTransaction)), 'Content-Type': 'application/json' });
+	list.check(`a ${(junk.length / 1024 / 1024).toFixed(1)} MB body with a bad signature is refused (${big})`, big === 413, big);
+}
+
+/** Any method with any body (fetch refuses a GET body): the answer's status, type and text. */
+async function rawExchange(
+	url: string,
+	method: string,
+	body: string,
+	headers: Record<string, string>,
+): Promise<{ status: number; type?: string; text: string }> {
+	return await new Promise((resolve, reject) => {
+		const request = http.request(url, { method, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () =>
+				resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }),
+			);
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+async function rawRequest(url: string, method: string, body: string, headers: Record<string, string>): Promise<number> {
+	return (await rawExchange(url, method, body, headers)).status;
 }
 
 async function submitRefund(fields: string[], login = FORM_LOGIN): Promise<Response> {

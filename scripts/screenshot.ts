@@ -67,6 +67,7 @@ async function main(): Promise<void> {
 		environment = await startDevEnvironment({
 			dir: path.join(REPO_ROOT, '.dev', 'screenshot'),
 			say: (line) => console.log(`- ${line}`),
+			fresh: true,
 		});
 		const { n8n } = environment;
 		const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operationProperties } from './actions/operations';
+import { LEGACY_REQUEST_OPTIONS, optionsCollection } from './actions/fields';
 import { router } from './actions/router';
 import { getFpxBanks, getStores } from './methods/loadOptions';
 
@@ -40,32 +41,10 @@ export class RevenueMonster implements INodeType {
 				default: 'customer',
 			},
 			...operationProperties,
-			{
-				displayName: 'Request Options',
-				name: 'requestOptions',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					{
-						displayName: 'Concurrency',
-						name: 'concurrency',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 16 },
-						default: 1,
-						description:
-							'How many items are sent to Revenue Monster at the same time. A charge whose outcome is unknown is never retried, whatever this is.',
-					},
-					{
-						displayName: 'Max Requests per Second',
-						name: 'maxRequestsPerSecond',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 0,
-						description: 'Upper limit on calls to Revenue Monster per second across all items; 0 means no limit',
-					},
-				],
-			},
+			// Every operation has one "Options" collection; the money operations define theirs with Timeout.
+			optionsCollection({ resource: ['customer', 'checkout', 'token', 'fpx'] }),
+			optionsCollection({ resource: ['transaction'], operation: ['get', 'getByOrderId', 'getMany'] }),
+			LEGACY_REQUEST_OPTIONS,
 		],
 	};
 

@@ -19,7 +19,9 @@ export class RevenueMonsterTrigger implements INodeType {
 		icon: { light: 'file:../../icons/revenueMonster.svg', dark: 'file:../../icons/revenueMonster.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["events"] || []).join(", ")}}',
+		// Words, not RM's codes, on the canvas.
+		subtitle:
+			'={{ ($parameter["events"] || []).map(event => ({ PAYMENT_WEB_ONLINE: "Online payments", RECURRING_PAYMENT: "Recurring charges" })[event] || event).join(" + ") }}',
 		description: 'Starts the workflow once for each successful Revenue Monster payment, after checking it is genuine',
 		eventTriggerDescription: 'Waiting for Revenue Monster to notify a successful payment',
 		activationMessage:
@@ -29,26 +31,35 @@ export class RevenueMonsterTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'revenueMonsterApi', required: true }],
 		// RM calls the notify URL with POST; its docs label the recurring callback GET, so both are
-		// accepted. Same URL: the panel shows it once.
+		// accepted. Same URL: the panel shows it once. When a run starts n8n answers by itself, after
+		// the execution is registered: `noData` makes that a 200 with an empty body (without it n8n
+		// 2.41 sends the text "firstEntryJson"). Every other answer is written by the node.
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'notify' },
-			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'notify', ndvHideUrl: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'notify' },
+			{
+				name: 'default',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'notify',
+				ndvHideUrl: true,
+			},
 		],
 		triggerPanel: {
 			header: 'Receive Revenue Monster payment notifications',
 			executionsHelp: {
 				inactive:
-					"<b>While building your workflow</b>, click 'Listen for test event', then make a sandbox payment whose notify URL is this node's <b>Test URL</b>. The run shows up in the editor.<br /><br /><b>For real payments</b>, use the <b>Production URL</b> as the notify URL and publish the workflow. Each successful payment then starts one execution, listed in the executions list.",
+					"<b>While building your workflow</b>, click <b>Execute step</b> (<b>Test this trigger</b> on the canvas), then make a sandbox payment whose notify URL is this node's <b>Test URL</b>. The run shows up in the editor; the Test URL only listens until that first notification.<br /><br /><b>For real payments</b>, use the <b>Production URL</b> as the notify URL and publish the workflow. Each successful payment then starts one execution, listed in the executions list.",
 				active:
-					"Revenue Monster payments whose notify URL is this node's <b>Production URL</b> start this workflow: one execution per successful payment, listed in the executions list.<br /><br />To see a run in the editor, click 'Listen for test event' and pay with the <b>Test URL</b> as the notify URL.",
+					"Revenue Monster payments whose notify URL is this node's <b>Production URL</b> start this workflow: one execution per successful payment, listed in the executions list.<br /><br />To see a run in the editor, click <b>Execute step</b> (<b>Test this trigger</b> on the canvas) and pay with the <b>Test URL</b> as the notify URL.",
 			},
 			activationHint:
-				"Publish the workflow so the Production URL receives Revenue Monster's notifications at any time, not just while you are listening for a test event.",
+				"Publish the workflow so the Production URL receives Revenue Monster's notifications at any time, not just while the editor is listening (Execute step).",
 		},
 		properties: [
 			{
 				displayName:
-					"Revenue Monster notifies the URL given as <b>Notify URL</b> when you create a checkout or a recurring or tokenized customer (Revenue Monster node). Paste this node's <b>Production URL</b> there (Webhook URLs, above): it works whenever the workflow is published. The <b>Test URL</b> only works while the editor is listening for a test event. Revenue Monster must be able to reach this n8n on the internet.",
+					"Revenue Monster calls the <b>Notify URL</b> you give when you create a checkout or a recurring or tokenized customer (Revenue Monster node). Which of this node's Webhook URLs (above) to give: <b>Test URL</b> while you build: it receives one notification after you click <b>Execute step</b>, and the run shows here. <b>Production URL</b> for real use: it works whenever the workflow is published. Revenue Monster must be able to reach this n8n on the internet.",
 				name: 'notifyUrlNotice',
 				type: 'notice',
 				default: '',
@@ -79,7 +90,15 @@ export class RevenueMonsterTrigger implements INodeType {
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add option',
-				default: {},
+				// The protective options are shown with their values from the start, so a user sees what
+				// guards them. A collection keeps only the values it holds; the reading side treats a
+				// missing one as its default (on), so saved workflows with `options: {}` keep all four on.
+				default: {
+					verifySignature: true,
+					confirmWithApi: true,
+					toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+					ignoreDuplicates: true,
+				},
 				options: [
 					{
 						displayName: 'Confirm With API',

@@ -1,6 +1,6 @@
 /**
  * Renders docs/RELIABILITY.md from the fault suite's own results. By default it first runs the
- * suite (`jest test/faults`), which writes one JSON per test file under .bench/faults/; with
+ * suites (`jest test/faults test/attacks`), which write one JSON per test file under .bench/faults/; with
  * --from-results it renders the JSON already there. Exits non-zero when the suite failed.
  *
  *   npx ts-node --transpile-only scripts/bench/reliability-report.ts
@@ -13,7 +13,7 @@ import type { FaultRow } from '../../test/faults/helpers/reliability';
 
 const ROOT = path.join(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, '.bench', 'faults');
-const SUITES = ['notifications', 'transport', 'inputs', 'rate-cap'];
+const SUITES = ['notifications', 'attacks', 'transport', 'inputs', 'rate-cap', 'money-attacks', 'money-attack-controls', 'money-secrets'];
 
 interface SuiteResult {
 	suite: string;
@@ -24,7 +24,7 @@ interface SuiteResult {
 
 function runSuite(): number {
 	const jest = path.join(ROOT, 'node_modules', '.bin', 'jest');
-	const result = spawnSync(jest, ['test/faults'], { cwd: ROOT, stdio: 'inherit' });
+	const result = spawnSync(jest, ['test/faults', 'test/attacks'], { cwd: ROOT, stdio: 'inherit' });
 	return result.status ?? 1;
 }
 
@@ -45,12 +45,20 @@ const cell = (text: string | number) =>
 		.replace(/\b\d{15,}\b/g, '‹id›');
 
 export function renderReliabilityDoc(results: SuiteResult[]): string {
-	const rows = results.flatMap((result) => result.rows);
+	const allRows = results.flatMap((result) => result.rows);
+	// Control rows (configurations built to fail) are shown in their area but left out of the totals.
+	const rows = allRows.filter((row) => !row.control);
+	const moneyAttackRows = rows.filter((row) => row.tries !== undefined);
 	// The control run (signature check off) is not a product setting: it is left out of the totals.
 	const notificationRows = rows.filter((row) => row.area.startsWith('Notifications') && row.fault === 'All bad notifications');
 	const badNotifications = notificationRows.reduce((sum, row) => sum + row.cases, 0);
 	const acceptedBad = notificationRows.reduce((sum, row) => sum + (row.accepted ?? 0), 0);
-	const sum = (pick: (row: FaultRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+	// Control rows (a protection turned off on purpose) must find faults: they are left out of every total.
+	const productRows = rows.filter((row) => !/control/i.test(row.area));
+	const sum = (pick: (row: FaultRow) => number) => productRows.reduce((total, row) => total + pick(row), 0);
+	// Attack rows: the product's settings; the controls (protection turned off) are left out of the totals.
+	const attackRows = rows.filter((row) => row.area.startsWith('Attacks') && !row.area.includes('controls'));
+	const attackSum = (pick: (row: FaultRow) => number) => attackRows.reduce((total, row) => total + pick(row), 0);
 	const failing = rows.filter((row) => !row.pass);
 	const missing = SUITES.filter((suite) => !results.some((result) => result.suite === suite));
 
@@ -73,7 +81,17 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		'|---|---|',
 		`| bad notifications sent (${notificationRows.length} trigger configurations) | ${badNotifications} |`,
 		`| **bad notifications accepted** | **${acceptedBad}** |`,
+		`| attacks on the trigger tried (${attackRows.length} class × setting rows, test/attacks) | ${attackSum((row) => row.cases)} |`,
+		`| **attacks accepted** (a run from a forged or altered notification) | **${attackSum((row) => row.accepted ?? 0)}** |`,
+		`| **genuine notifications rejected** around the attacks | **${attackSum((row) => row.genuineRejected ?? 0)}** |`,
 		`| **duplicate charges** | **${sum((row) => row.duplicateCharges)}** |`,
+		...(moneyAttackRows.length
+			? [
+					`| money attacks: operation × fault cases (${moneyAttackRows.length} fault classes) | ${moneyAttackRows.reduce((total, row) => total + row.cases, 0)} |`,
+					`| money attacks: tries (requests sent for the money-moving call) | ${moneyAttackRows.reduce((total, row) => total + (row.tries ?? 0), 0)} |`,
+					`| **money attacks: charges sent twice** (reached RM more than once) | **${moneyAttackRows.reduce((total, row) => total + row.duplicateCharges, 0)}** |`,
+				]
+			: []),
 		`| **items lost** (no output on either the main or the error output) | **${sum((row) => row.lost)}** |`,
 		`| **secrets found** in outputs, errors, execution data, answers or logs | **${sum((row) => row.secretsLeaked)}** |`,
 		`| cases whose expectation did not hold | ${failing.length} |`,
@@ -88,19 +106,43 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		'',
 	];
 
-	const areas = [...new Set(rows.map((row) => row.area))];
+	const areas = [...new Set(allRows.map((row) => row.area))];
 	for (const area of areas) {
-		const inArea = rows.filter((row) => row.area === area);
+		const inArea = allRows.filter((row) => row.area === area);
 		const notifications = area.startsWith('Notifications');
+		const attacks = area.startsWith('Attacks');
+		if (inArea.some((row) => row.tries !== undefined)) {
+			lines.push(`## ${area}`, '');
+			lines.push('| fault | operations | expected | observed | tries | charges sent twice | secrets | holds |');
+			lines.push('|---|---|---|---|---|---|---|---|');
+			for (const row of inArea) {
+				lines.push(
+					`| ${cell(row.fault)} | ${row.cases} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.tries ?? '—'} | ${row.duplicateCharges} | ${row.secretsLeaked} | ${row.pass ? 'yes' : '**no**'} |`,
+				);
+			}
+			lines.push('');
+			continue;
+		}
 		lines.push(`## ${area}`, '');
-		lines.push(
-			notifications
-				? '| fault | cases | expected | observed | accepted | secrets | holds |'
-				: '| fault | items | expected | observed | lost | duplicate charges | secrets | holds |',
-		);
-		lines.push(notifications ? '|---|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|---|');
+		if (attacks) {
+			lines.push('| attack class | tries | expected | observed | accepted-bad | genuine rejected | charges sent twice | secrets found | holds |');
+			lines.push('|---|---|---|---|---|---|---|---|---|');
+		} else {
+			lines.push(
+				notifications
+					? '| fault | cases | expected | observed | accepted | secrets | holds |'
+					: '| fault | items | expected | observed | lost | duplicate charges | secrets | holds |',
+			);
+			lines.push(notifications ? '|---|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|---|');
+		}
 		for (const row of inArea) {
 			const holds = row.pass ? 'yes' : '**no**';
+			if (attacks) {
+				lines.push(
+					`| ${cell(row.fault)} | ${row.cases} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.accepted ?? '—'} | ${row.genuineRejected ?? '—'} | ${row.duplicateCharges} | ${row.secretsLeaked} | ${holds} |`,
+				);
+				continue;
+			}
 			lines.push(
 				notifications
 					? `| ${cell(row.fault)} | ${row.cases} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.accepted ?? '—'} | ${row.secretsLeaked} | ${holds} |`
@@ -113,6 +155,13 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 	lines.push(
 		'## Notes',
 		'',
+		'- Attacks (test/attacks, issue 9): each attempt is made from the genuine notification of its own fresh payment,',
+		'  recorded by the simulator and never notified otherwise, so neither confirmation nor de-duplication hides a bypass.',
+		'  "Accepted-bad" is a run from an attempt that changed what RM signed, or a run whose data is not what RM signed',
+		'  (or, for a query-string hint, not RM\'s record); the same content in another encoding may run. "Genuine rejected"',
+		'  counts genuine notifications of fresh payments sent before and after the attempts. "Charges sent twice" on',
+		'  trigger rows counts payments that started more than one run. Any 5xx answer also fails a row. Each class has a',
+		'  control row (the protection turned off) that must find accepted-bad runs, so the measurement can fail.',
 		'- Notifications: each bad notification is made from the genuine notification of its own payment, never delivered',
 		'  itself, so a duplicate check cannot hide what the signature check lets through; the control row (signature check',
 		'  turned off) shows the same notifications getting through, so the suite can fail. Bodies flipped into invalid JSON are refused by n8n\'s body',
@@ -123,6 +172,13 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		'  (test/faults/helpers/short-timeout-charge-node.ts) making the same signed call through the same transport',
 		'  (`revenueMonsterRequest`, n8n\'s `httpRequestWithAuthentication`, the credential) with a 0.3 s timeout. The',
 		'  dropped-connection case uses `Order → Create` itself.',
+		'- Money attacks (`test/attacks/money*.test.ts`): a proxy between the node and the simulator answers by itself',
+		'  (RM refused: nothing reaches RM) or lets RM act and then answers a 5xx, a token error, a 429 or cuts the',
+		'  connection, for Order → Create on its three routes, Refund, Reverse and Checkout → Pay (card). "Tries" counts',
+		'  every request sent for the money-moving call; "charges sent twice" counts requests that reached RM beyond the',
+		'  first (each could move the money again). Control rows (in their own area, out of the totals) run the same attacks',
+		'  on the transport as it was before issue 9, or run the node again after its error as "Retry On Fail" would, and',
+		'  must fail the same check. The secrets rows walk the thrown error object itself (not only what n8n stores).',
 		'- Backoff delays are shortened in the suite (`retryPolicy.baseDelayMs = 1`); the rules (what is retried, how often)',
 		'  are the production ones.',
 		'',

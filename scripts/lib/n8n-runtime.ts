@@ -18,6 +18,7 @@ import {
 	readdirSync,
 	renameSync,
 	rmSync,
+	statSync,
 	writeFileSync,
 } from 'fs';
 import os from 'os';
@@ -89,6 +90,52 @@ function run(
 	});
 }
 
+/** Packages unpacked so far under `node_modules` (scoped ones counted one by one), and the newest of them. */
+export function installedSoFar(nodeModules: string): { count: number; newest?: string } {
+	if (!existsSync(nodeModules)) return { count: 0 };
+	let count = 0;
+	let newest: { name: string; at: number } | undefined;
+	const consider = (name: string) => {
+		count++;
+		try {
+			const at = statSync(path.join(nodeModules, name)).mtimeMs;
+			if (!newest || at > newest.at) newest = { name, at };
+		} catch {
+			// removed meanwhile (npm moves folders around)
+		}
+	};
+	for (const name of readdirSync(nodeModules)) {
+		if (name.startsWith('.')) continue;
+		if (name.startsWith('@')) {
+			for (const inner of readdirSync(path.join(nodeModules, name))) consider(`${name}/${inner}`);
+		} else consider(name);
+	}
+	return { count, newest: newest?.name };
+}
+
+function elapsed(since: number): string {
+	const seconds = Math.round((Date.now() - since) / 1000);
+	return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Runs `work`, printing every `everyMs` what the install has got to: the install is long (minutes) and
+ * npm itself says nothing until it is done.
+ */
+async function withProgress<T>(
+	say: (line: string) => void,
+	describe: () => string,
+	work: Promise<T>,
+	everyMs = 15_000,
+): Promise<T> {
+	const timer = setInterval(() => say(describe()), everyMs);
+	try {
+		return await work;
+	} finally {
+		clearInterval(timer);
+	}
+}
+
 /** Returns the cached runtime, installing it first when it is missing (about 3–7 minutes, 3 GB). */
 export async function ensureN8nRuntime(say: (line: string) => void = console.log): Promise<N8nRuntime> {
 	const key = `n8n-${N8N_VERSION}-node-${NODE_VERSION}-${process.platform}-${process.arch}`;
@@ -105,7 +152,8 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 	rmSync(staging, { recursive: true, force: true });
 	mkdirSync(staging, { recursive: true });
 	const log = path.join(staging, 'install.log');
-	say(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${staging} (once; log: ${log})`);
+	say(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${staging}`);
+	say(`  once, about 4–7 minutes and 3 GB; progress every 15 s; npm's log: ${log}`);
 	writeFileSync(
 		path.join(staging, 'package.json'),
 		JSON.stringify(
@@ -121,22 +169,35 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 		),
 	);
 	try {
-		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: staging,
-			env: cleanNpmEnvironment(),
-			log,
-		});
+		// A complete install of n8n 2.41.1 has 1,514 top-level packages (measured): what the progress counts towards.
+		await withProgress(
+			say,
+			() => {
+				const { count, newest } = installedSoFar(path.join(staging, 'node_modules'));
+				const phase = count === 0 ? 'resolving and downloading' : `${count} of ~1,500 packages unpacked`;
+				return `  ${elapsed(started)} npm install: ${phase}${newest ? ` (latest: ${newest})` : ''}`;
+			},
+			run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+				cwd: staging,
+				env: cleanNpmEnvironment(),
+				log,
+			}),
+		);
 		const runtime = runtimeAt(staging);
 		const nodeHome = path.dirname(runtime.nodeBinDir);
-		say(`rebuilding sqlite3 for Node ${NODE_VERSION}`);
-		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
-			cwd: staging,
-			env: cleanNpmEnvironment({
-				PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
-				npm_config_nodedir: nodeHome,
+		say(`  ${elapsed(started)} rebuilding sqlite3 for Node ${NODE_VERSION}`);
+		await withProgress(
+			say,
+			() => `  ${elapsed(started)} still rebuilding sqlite3 (a C++ build when no prebuilt binary downloads)`,
+			run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+				cwd: staging,
+				env: cleanNpmEnvironment({
+					PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+					npm_config_nodedir: nodeHome,
+				}),
+				log,
 			}),
-			log,
-		});
+		);
 		writeFileSync(
 			path.join(staging, '.ready'),
 			JSON.stringify({ n8n: N8N_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString() }) + '\n',

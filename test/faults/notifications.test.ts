@@ -36,6 +36,8 @@ import {
 const GENUINE_PER_RUN = 30;
 /** rounds of the 38 kinds of bad notification: 30 × 38 = 1,140, plus 90 replays */
 const BAD_ROUNDS = 30;
+// Generous: the machine is shared; the suite normally takes 10–20 s per configuration.
+jest.setTimeout(180_000);
 const log = new ReliabilityLog('notifications');
 const savedPolicy = { ...retryPolicy };
 let simulator: RevenueMonsterSimulator;

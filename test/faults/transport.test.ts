@@ -413,3 +413,33 @@ describe('a charge whose answer never comes', () => {
 		expect(row.pass).toBe(true);
 	});
 });
+
+describe('token error, then a server error after the charge (issue 9, with the simulator’s own fault injection)', () => {
+	it('503 TOKEN_EXPIRED, then 503 after charging: one new token, two sends, one charge, "Outcome unknown"', async () => {
+		const items = chargeItems(simulator, 3);
+		const path = chargePath(String(items[1].customerId));
+		simulator.addFault({ kind: 'tokenExpired', status: 503, method: 'POST', path });
+		simulator.addFault({ kind: 'serverError', status: 503, afterProcessing: true, method: 'POST', path });
+		const outcome = await run({ credentials: freshCredentials(), parameters: chargeParameters(), items });
+		const counts = chargeCounts(simulator, items);
+		const error = outcome.errors.get(1);
+		const row = log.add({
+			area: 'Transport',
+			fault: 'Charge answered 503 TOKEN_EXPIRED, then 503 after RM charged',
+			expected: 'one new token and one resend; no third send; "Outcome unknown"; charged once',
+			observed: `${counts[1].posts} POSTs, ${counts[1].charges} charge; ${outcome.tokensIssued} tokens; error: "${error?.message.slice(0, 70)}…"`,
+			cases: items.length,
+			lost: outcome.items.lost.length,
+			duplicateCharges: duplicatesAmong(counts),
+			secretsLeaked: outcome.leaked.length,
+			pass: false,
+		});
+		row.pass =
+			counts[1].posts === 2 && counts[1].charges === 1 && /^Outcome unknown/.test(error?.message ?? '') &&
+			outcome.tokensIssued === 2 && outcome.items.succeeded.length === 2 && row.lost === 0 &&
+			row.duplicateCharges === 0 && row.secretsLeaked === 0;
+		expect({ posts: counts[1].posts, charges: counts[1].charges }).toEqual({ posts: 2, charges: 1 });
+		expect(error?.message).toMatch(/^Outcome unknown: POST .* was sent a second time, with a new access token/);
+		expect(row.pass).toBe(true);
+	});
+});

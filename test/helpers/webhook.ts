@@ -4,9 +4,9 @@
  *   body parser does (JSON, form, text; unparsable JSON is refused with 422 before the node runs);
  * - per request, a Workflow is built from the saved static data and n8n-core's real WebhookContext
  *   calls the node's `webhook()` with the real request and response;
- * - the answer follows n8n's rules (`noWebhookResponse`: the node answered; no `workflowData`:
- *   200 with `webhookResponse`; `workflowData`: a run starts and 200 is answered), and the static
- *   data is saved afterwards, as n8n's live webhooks do;
+ * - the answer is n8n 2.41's, byte for byte in status, content type and body (answerAsN8nDoes,
+ *   read from n8n 2.41.1's webhook-helpers and checked against the real n8n by scripts/e2e.ts), and
+ *   the static data is saved afterwards, as n8n's live webhooks do;
  * - activation runs the node's `checkExists` → `create` through n8n-core's HookContext.
  *
  * n8n's server (express, its router and the WorkflowRunner) is not a package here: express's
@@ -38,8 +38,12 @@ export interface WebhookDelivery {
 	path: string;
 	/** HTTP status answered */
 	status: number;
-	/** the answer's body, parsed when JSON */
+	/** the answer's body, parsed when JSON ('' when empty) */
 	answer: unknown;
+	/** the answer's body as sent */
+	answerText: string;
+	/** the answer's Content-Type header, if any */
+	answerType?: string;
 	/** what n8n would start the workflow with; undefined when no run starts */
 	workflowData?: INodeExecutionData[][];
 	/** webhook() threw (n8n would answer 500 and record a failed execution) */
@@ -55,6 +59,8 @@ export interface WebhookHarnessOptions {
 	credentialsHelper: InMemoryCredentialsHelper;
 	/** omit the credential from the node, as in a workflow where none was chosen */
 	withoutCredential?: boolean;
+	/** `manual`: the editor is listening for a test event (the Test URL); default `webhook` (production) */
+	mode?: 'webhook' | 'manual';
 }
 
 type ExpressLikeResponse = http.ServerResponse & {
@@ -69,20 +75,26 @@ type ExpressLikeRequest = http.IncomingMessage & {
 	params: IDataObject;
 };
 
-/** express's response helpers, on Node's real ServerResponse (what express itself does). */
+/** express 5's response helpers (what n8n 2.41 runs on), on Node's real ServerResponse. */
 function expressResponse(res: http.ServerResponse): ExpressLikeResponse {
 	const response = res as ExpressLikeResponse;
 	response.status = (code: number) => {
 		response.statusCode = code;
 		return response;
 	};
+	// res.json(undefined) sends an empty body, still typed application/json (measured on express 5.1).
 	response.json = (body: unknown) => {
-		if (!response.headersSent) response.setHeader('Content-Type', 'application/json; charset=utf-8');
-		response.end(JSON.stringify(body));
+		if (!response.getHeader('Content-Type')) response.setHeader('Content-Type', 'application/json; charset=utf-8');
+		const text = JSON.stringify(body) as string | undefined;
+		response.end(text);
 		return response;
 	};
+	// res.send(string) is text/html unless a type was set; objects go to res.json.
 	response.send = (body?: unknown) => {
 		if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) return response.json(body);
+		if (typeof body === 'string' && !response.getHeader('Content-Type')) {
+			response.setHeader('Content-Type', 'text/html; charset=utf-8');
+		}
 		response.end(body);
 		return response;
 	};
@@ -105,14 +117,16 @@ async function readBody(req: ExpressLikeRequest): Promise<void> {
 	req.readRawBody = async () => {};
 	if (!rawBody.length) return;
 	const text = rawBody.toString(req.encoding);
+	// n8n strips a byte order mark before parsing JSON and forms (rawBody keeps it).
+	const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 	if (req.contentType === 'application/json') {
 		try {
-			req.body = JSON.parse(text);
+			req.body = JSON.parse(withoutBom);
 		} catch {
 			throw new UnparsableBody('Failed to parse request body');
 		}
 	} else if (req.contentType === 'application/x-www-form-urlencoded') {
-		req.body = parseQueryString(text);
+		req.body = parseQueryString(withoutBom);
 	} else if (req.contentType === 'text/plain') {
 		req.body = text;
 	}
@@ -174,6 +188,9 @@ export class WebhookHarness {
 
 	async start(): Promise<this> {
 		this.server = http.createServer((req, res) => void this.handle(req as ExpressLikeRequest, res));
+		// Clients keep sockets alive (Node's default agent); a server closing an idle one after the default
+		// 5 s races with a client reusing it (ECONNRESET) when a test pauses to generate cases.
+		this.server.keepAliveTimeout = 120_000;
 		await new Promise<void>((resolve, reject) => {
 			this.server!.once('error', reject);
 			this.server!.listen(0, '127.0.0.1', () => resolve());
@@ -276,11 +293,46 @@ export class WebhookHarness {
 		}
 	}
 
+	/**
+	 * n8n 2.41's answer after webhook() returned (webhook-helpers.ts executeWebhook, responseMode
+	 * `onReceived`): the node answered itself (`noWebhookResponse`); no run → `webhookResponse` or
+	 * "Webhook call received"; a run → the description's `responseData` (default "firstEntryJson", sent
+	 * as that very text), `noData` → empty body, else `webhookResponse` or "Workflow was started".
+	 * Strings go out with res.send (text/html), anything else with res.json.
+	 */
+	private answerAsN8nDoes(res: ExpressLikeResponse, description: IWebhookDescription, result: IWebhookResponseData): void {
+		if (result.noWebhookResponse === true) {
+			if (!res.writableEnded) throw new Error('the node said it answered (noWebhookResponse) but did not');
+			return;
+		}
+		if (res.headersSent) return;
+		const code = typeof description.responseCode === 'number' ? description.responseCode : 200;
+		let body: unknown;
+		if (result.workflowData === undefined) {
+			body = result.webhookResponse ?? { message: 'Webhook call received' };
+		} else {
+			const responseData = description.responseData ?? 'firstEntryJson';
+			if (responseData === 'noData') body = undefined;
+			else if (responseData) body = responseData;
+			else body = result.webhookResponse ?? { message: 'Workflow was started' };
+		}
+		res.status(code);
+		if (typeof body === 'string') res.send(body);
+		else res.json(body);
+	}
+
 	private async handle(req: ExpressLikeRequest, rawRes: http.ServerResponse): Promise<void> {
 		const res = expressResponse(rawRes);
 		const url = new URL(req.url ?? '/', this.baseUrl);
 		const method = (req.method ?? 'GET').toUpperCase();
-		const delivery: WebhookDelivery = { method, path: url.pathname, status: 0, answer: undefined, nodeCalled: false };
+		const delivery: WebhookDelivery = {
+			method,
+			path: url.pathname,
+			status: 0,
+			answer: undefined,
+			answerText: '',
+			nodeCalled: false,
+		};
 		const answered: Buffer[] = [];
 		const write = res.write.bind(res);
 		const end = res.end.bind(res);
@@ -320,7 +372,7 @@ export class WebhookHarness {
 				workflow,
 				node,
 				additionalData,
-				'webhook',
+				this.options.mode ?? 'webhook',
 				this.webhookData(workflow, description, additionalData),
 				[],
 				null,
@@ -335,12 +387,7 @@ export class WebhookHarness {
 				return;
 			}
 			delivery.workflowData = result.workflowData;
-			if (result.noWebhookResponse === true) {
-				if (!res.writableEnded) throw new Error('the node said it answered (noWebhookResponse) but did not');
-			} else if (!res.headersSent) {
-				const fallback = result.workflowData ? { message: 'Workflow was started' } : { message: 'Webhook call received' };
-				res.status(200).json(result.webhookResponse ?? fallback);
-			}
+			this.answerAsN8nDoes(res, description, result);
 			this.saveStaticData(workflow);
 		} catch (error) {
 			delivery.error = error as Error;
@@ -348,7 +395,10 @@ export class WebhookHarness {
 		} finally {
 			if (!res.writableEnded) res.end();
 			delivery.status = res.statusCode;
-			delivery.answer = parseAnswer(Buffer.concat(answered).toString('utf8'));
+			delivery.answerText = Buffer.concat(answered).toString('utf8');
+			delivery.answer = parseAnswer(delivery.answerText);
+			const type = res.getHeader('content-type');
+			delivery.answerType = type === undefined ? undefined : String(type);
 			this.deliveries.push(delivery);
 			for (const waiter of [...this.waiters]) {
 				if (this.deliveries.length >= waiter.count) {

@@ -233,6 +233,7 @@ describe('public names (contract.md)', () => {
 			(property) => property.name === 'options' && property.displayOptions?.show?.resource?.includes('order'),
 		);
 		const names = ((options?.options ?? []) as Array<{ name: string; default: unknown }>).map((option) => option.name);
-		expect(names.sort()).toEqual(['skipIfChargedWithinHours', 'timeout']);
+		// The one Options collection also holds Concurrency and Max Requests per Second (issue 12, item 10).
+		expect(names.sort()).toEqual(['concurrency', 'maxRequestsPerSecond', 'skipIfChargedWithinHours', 'timeout']);
 	});
 });

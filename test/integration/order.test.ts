@@ -219,7 +219,7 @@ describe('validation before any request', () => {
 			{ amount: 5 },
 			/^Invalid Amount in item 1: 5 is below Revenue Monster's minimum of 10 cents \(RM 0\.10\)/,
 		],
-		['an empty amount', { amount: '' }, /^Invalid Amount in item 1: "" is not a whole number of cents/],
+		['an empty amount', { amount: '' }, /^Invalid Amount in item 1: "" is empty: type the amount in cents/],
 		[
 			'a currency other than MYR',
 			{ currency: 'SGD' },

@@ -28,7 +28,11 @@ afterAll(async () => {
 	await simulator.stop();
 });
 
-function loadOptionsContext(credentials: InMemoryCredentialsHelper, path: string): ILoadOptionsFunctions {
+function loadOptionsContext(
+	credentials: InMemoryCredentialsHelper,
+	path: string,
+	withCredential = true,
+): ILoadOptionsFunctions {
 	const node: INode = {
 		id: 'node',
 		name: 'Revenue Monster',
@@ -36,7 +40,9 @@ function loadOptionsContext(credentials: InMemoryCredentialsHelper, path: string
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: { resource: 'customer', operation: 'createTokenized' },
-		credentials: { revenueMonsterApi: { id: CREDENTIAL_ID, name: 'Revenue Monster (simulator)' } },
+		...(withCredential
+			? { credentials: { revenueMonsterApi: { id: CREDENTIAL_ID, name: 'Revenue Monster (simulator)' } } }
+			: {}),
 	};
 	const workflow = new Workflow({
 		id: 'picker-workflow',
@@ -51,10 +57,11 @@ function loadOptionsContext(credentials: InMemoryCredentialsHelper, path: string
 async function load(
 	method: 'getStores' | 'getFpxBanks',
 	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator)),
+	{ withCredential = true } = {},
 ) {
 	const loadOptions = new RevenueMonster().methods.loadOptions;
 	return (await loadOptions[method].call(
-		loadOptionsContext(credentials, 'parameters.storeId'),
+		loadOptionsContext(credentials, 'parameters.storeId', withCredential),
 	)) as INodePropertyOptions[];
 }
 
@@ -75,16 +82,29 @@ describe('getStores', () => {
 		expect(calls.every((entry) => entry.signatureValid === true)).toBe(true);
 	});
 
-	it('fails with a clear error when the credential is wrong, showing no secret', async () => {
+	it("never fails when Revenue Monster refuses: one entry with Revenue Monster's reason, no secret", async () => {
 		const credentials = new InMemoryCredentialsHelper(
 			simulatorCredentials(simulator, { clientSecret: 'wrong-secret' }),
 		);
-		const error = (await load('getStores', credentials).catch((caught: Error) => caught)) as Error & {
-			description?: string;
-		};
-		expect(error).toBeInstanceOf(Error);
-		expect(error.message).toMatch(/^Revenue Monster did not accept the Client ID and Client Secret/);
-		expect(`${error.message} ${error.description ?? ''}`).not.toContain('wrong-secret');
+		const options = await load('getStores', credentials);
+		expect(options).toHaveLength(1);
+		expect(options[0].value).toBe('');
+		expect(options[0].name).toMatch(/^Could not list your stores: Revenue Monster did not accept the Client ID and Client Secret/);
+		expect(JSON.stringify(options)).not.toContain('wrong-secret');
+	});
+
+	it('never fails for a node whose credential is not attached yet: one entry saying what to do, no call', async () => {
+		const before = simulator.apiLog().length;
+		const options = await load('getStores', undefined, { withCredential: false });
+		expect(options).toEqual([
+			expect.objectContaining({ name: 'Choose a Revenue Monster credential to list your stores', value: '' }),
+		]);
+		expect(simulator.apiLog()).toHaveLength(before);
+	});
+
+	it('control: the same node with its credential lists the stores', async () => {
+		const options = await load('getStores', undefined, { withCredential: true });
+		expect(options.map((option) => option.name)).toContain('Main Street Store');
 	});
 });
 

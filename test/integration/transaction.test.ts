@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
+import { simulatorCall } from '../../scripts/lib/rm-client';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../helpers/n8n';
 import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
 import type { Transaction } from '../simulator/state';
@@ -146,14 +147,54 @@ describe('getMany', () => {
 });
 
 describe('refund', () => {
-	it('FULL gives back the whole balance', async () => {
+	it('FULL gives back the whole balance, read from Revenue Monster: no amount asked (one GET, one refund)', async () => {
 		const paid = await paidTransaction(1000);
-		const { outputs, error } = await run(
-			refund({ transactionId: paid.transactionId, refundType: 'FULL', amount: 1000 }),
-		);
+		const since = simulator.apiLog().length;
+		const { outputs, error } = await run(refund({ transactionId: paid.transactionId, refundType: 'FULL' }));
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json).toMatchObject({ transactionId: paid.transactionId, status: 'FULL_REFUNDED', balanceAmount: 0 });
 		expect(simulator.state.transactionById(paid.transactionId)!.status).toBe('FULL_REFUNDED');
+		expect(requestsTo(`/v3/payment/transaction/${paid.transactionId}`, since)).toHaveLength(1);
+		expect(requestsTo('/v3/payment/refund', since)).toHaveLength(1);
+	});
+
+	it('FULL after a partial refund refunds exactly what is left (a stale Amount in a saved workflow is ignored)', async () => {
+		const paid = await paidTransaction(1000);
+		await run(refund({ transactionId: paid.transactionId, amount: 300 }));
+		const { outputs, error } = await run(refund({ transactionId: paid.transactionId, refundType: 'FULL', amount: 1000 }));
+		expect(error).toBeUndefined();
+		expect(outputs[0][0].json).toMatchObject({ status: 'FULL_REFUNDED', balanceAmount: 0 });
+	});
+
+	it('FULL of a payment with nothing left fails before any refund is sent, naming the balance and status', async () => {
+		const paid = await paidTransaction(1000);
+		await run(refund({ transactionId: paid.transactionId, refundType: 'FULL' }));
+		const since = simulator.apiLog().length;
+		const { error } = await run(refund({ transactionId: paid.transactionId, refundType: 'FULL' }));
+		expect(error?.message).toBe(
+			`Nothing left to refund: transaction ${paid.transactionId} has a balance of 0 cents (status FULL_REFUNDED)`,
+		);
+		expect(requestsTo('/v3/payment/refund', since)).toHaveLength(0);
+	});
+
+	it('control: Revenue Monster (the simulator) refuses a FULL refund whose amount is not the balance', async () => {
+		const paid = await paidTransaction(1000);
+		await expect(
+			simulatorCall(simulator.url, 'POST', '/v3/payment/refund', {
+				transactionId: paid.transactionId,
+				refund: { type: 'FULL', currencyType: 'MYR', amount: 999 },
+				reason: 'wrong amount',
+			}),
+		).rejects.toThrow(/VALIDATION_ERROR/);
+	});
+
+	it('shows Amount only for a partial refund, empty until typed', () => {
+		const amountFields = new RevenueMonster().description.properties.filter(
+			(property) => property.name === 'amount' && property.displayOptions?.show?.operation?.includes('refund'),
+		);
+		expect(amountFields).toHaveLength(1);
+		expect(amountFields[0].displayOptions?.show?.refundType).toEqual(['PARTIAL']);
+		expect(amountFields[0].default).toBeNull();
 	});
 
 	it('PARTIAL gives back part, and a second partial refund can take the rest', async () => {

@@ -4,7 +4,7 @@
  * WebhookContext (test/helpers/webhook.ts); confirmation calls go back to the simulator through n8n's
  * httpRequestWithAuthentication and the credential's real signing.
  */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
@@ -143,7 +143,14 @@ describe('a genuine payment notification', () => {
 		const transaction = await paidCheckout(harness.url, 2590); // the simulator notifies on its own
 		const [delivery] = await harness.waitForDeliveries(1);
 
-		expect(delivery).toMatchObject({ method: 'POST', status: 200, answer: { received: true }, nodeCalled: true });
+		// What n8n 2.41 answers for a run with responseData "noData": 200, empty body, typed JSON.
+		expect(delivery).toMatchObject({
+			method: 'POST',
+			status: 200,
+			answerText: '',
+			answerType: 'application/json; charset=utf-8',
+			nodeCalled: true,
+		});
 		expect(harness.runs).toHaveLength(1);
 		const items = harness.runs[0][0];
 		expect(items).toHaveLength(1);
@@ -155,7 +162,8 @@ describe('a genuine payment notification', () => {
 			status: 'SUCCESS',
 			order: { amount: 2590 },
 		});
-		expect(item.verified).toMatchObject({ signature: true, confirmedWithApi: true });
+		expect(item.verified).toMatchObject({ signature: true, dataSigned: true, confirmedWithApi: true });
+		expect(item.eventKey).toBe(`transaction:${String(transaction.transactionId)}:SUCCESS`);
 		expect(Date.parse((item.verified as IDataObject).signedAt as string)).not.toBeNaN();
 
 		// Confirmation was a real, correctly signed call to RM's API.
@@ -170,7 +178,7 @@ describe('a genuine payment notification', () => {
 		const charged = await api('POST', `/v3/customer/${customerId}/order`, { currency: 'MYR', amount: 9900, title: 'June' });
 		await harness.waitForDeliveries(1);
 
-		expect(harness.deliveries[0]).toMatchObject({ status: 200, answer: { received: true } });
+		expect(harness.deliveries[0]).toMatchObject({ status: 200, answerText: '' });
 		expect(harness.runs).toHaveLength(1);
 		const item = harness.runs[0][0][0].json;
 		expect(item).toMatchObject({
@@ -236,7 +244,7 @@ describe('duplicates and replays', () => {
 
 		expect(await send(harness, online(transaction), 'duplicate')).toEqual([200, 200]);
 		expect(harness.runs).toHaveLength(1);
-		expect(harness.deliveries.map((delivery) => delivery.answer)).toEqual([{ received: true }, { received: true }]);
+		expect(harness.deliveries.map((delivery) => delivery.answerText)).toEqual(['', '']);
 		expect(lookupsOf(String(transaction.transactionId))).toBe(1);
 	});
 
@@ -256,13 +264,27 @@ describe('duplicates and replays', () => {
 		await first.waitForDeliveries(1);
 		expect(first.runs).toHaveLength(1);
 		const saved = first.savedStaticData['node:Revenue Monster Trigger'] as IDataObject;
-		expect(saved.acceptedPayments).toEqual([`PAYMENT_WEB_ONLINE:${String(transaction.transactionId)}:SUCCESS`]);
+		// The key comes from RM's record (transaction id and confirmed status), never from the notification's text.
+		expect(saved.acceptedPayments).toEqual([
+			`transaction:${String(transaction.transactionId)}:SUCCESS`,
+			`seen:lookup:PAYMENT_WEB_ONLINE:${String(transaction.transactionId)}`,
+		]);
 
 		// Same saved workflow, new process (nothing in memory): only the static data remembers.
 		const restarted = await trigger();
 		restarted.savedStaticData = structuredClone(first.savedStaticData);
 		expect(await send(restarted, online(transaction))).toEqual([200]);
 		expect(restarted.runs).toHaveLength(0);
+	});
+
+	it('payments remembered by the previous version (`eventType:id:status` keys) are still recognised', async () => {
+		const harness = await trigger();
+		const transaction = await paidCheckout(ELSEWHERE);
+		harness.savedStaticData = {
+			'node:Revenue Monster Trigger': { acceptedPayments: [`PAYMENT_WEB_ONLINE:${String(transaction.transactionId)}:SUCCESS`] },
+		};
+		expect(await send(harness, online(transaction))).toEqual([200]);
+		expect(harness.runs).toHaveLength(0);
 	});
 
 	it('two copies arriving together start one run', async () => {
@@ -294,7 +316,7 @@ describe('event filter', () => {
 		const transaction = await paidCheckout(harness.url);
 		await harness.waitForDeliveries(1);
 
-		expect(harness.deliveries[0]).toMatchObject({ status: 200, answer: { received: true } });
+		expect(harness.deliveries[0]).toMatchObject({ status: 200, answerText: '' });
 		expect(harness.runs).toHaveLength(0);
 		expect(lookupsOf(String(transaction.transactionId))).toBe(0);
 	});
@@ -331,21 +353,41 @@ describe('GET notifications (RM documents the recurring callback as GET)', () =>
 		});
 	});
 
-	it('with the notification in the query string', async () => {
+	it('in the query string (signed without data, as RM signs a bodyless request): a hint, the item holds RM’s record', async () => {
 		const harness = await trigger();
 		const { customerId, transaction } = await chargedRecurring();
 		const notification = recurringNotification(customerId, transaction);
 
 		expect(await send(harness, notification, 'signed', 'GET', { placement: 'query' })).toEqual([200]);
 		expect(harness.runs).toHaveLength(1);
-		expect(harness.runs[0][0][0].json.data).toEqual(notification.data);
+		const item = harness.runs[0][0][0].json;
+		const order = transaction.order as IDataObject;
+		// `data` is RM's confirmed record; what the query said is kept apart, labelled unverified.
+		expect(item).toMatchObject({
+			eventType: 'RECURRING_PAYMENT',
+			eventKey: `transaction:${String(transaction.transactionId)}:SUCCESS`,
+			data: { orderId: order.id, amount: 4500, currency: 'MYR', status: 'SUCCESS', transactionId: transaction.transactionId },
+			transaction: { transactionId: transaction.transactionId },
+			unverified: { source: 'query string', data: { orderId: order.id, customerId } },
+			verified: { signature: true, dataSigned: false, confirmedWithApi: true },
+		});
 
-		// Tampered in the query, it is refused like any other.
+		// Changed in the query (the signature never covered it): RM's record disagrees, so nothing runs.
 		const other = await chargedRecurring();
 		expect(
 			await send(harness, recurringNotification(other.customerId, other.transaction), 'tampered', 'GET', { placement: 'query' }),
-		).toEqual([401]);
+		).toEqual([409]);
 		expect(harness.runs).toHaveLength(1);
+	});
+
+	it('in the query string with Confirm With API off: 401, nothing vouches for it', async () => {
+		const harness = await trigger({ options: { confirmWithApi: false } });
+		const { customerId, transaction } = await chargedRecurring();
+		expect(await send(harness, recurringNotification(customerId, transaction), 'signed', 'GET', { placement: 'query' })).toEqual([
+			401,
+		]);
+		expect(harness.deliveries[0].answer).toEqual({ error: 'unverified notification' });
+		expect(harness.runs).toHaveLength(0);
 	});
 });
 
@@ -452,6 +494,46 @@ describe('activation and the server public key', () => {
 	});
 });
 
+describe('while listening for a test event', () => {
+	it('a refused or duplicate notification shows its reason in n8n’s log as a warning (the editor shows nothing)', async () => {
+		// The trigger as n8n runs it, its context's logger observed (n8n's is silent in tests).
+		const warnings: string[] = [];
+		const logger = { warn: (message: string) => warnings.push(message), debug: () => {}, info: () => {}, error: () => {} };
+		class ObservedTrigger extends RevenueMonsterTrigger {
+			async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+				Object.defineProperty(this, 'logger', { value: logger });
+				return await new RevenueMonsterTrigger().webhook.call(this);
+			}
+		}
+		const observed = (mode: 'manual' | 'webhook') =>
+			startWebhookHarness({ nodeType: new ObservedTrigger(), parameters: {}, credentialsHelper: helper, mode });
+		{
+			const harness = await startWebhookHarness({
+				nodeType: new ObservedTrigger(),
+				parameters: {},
+				credentialsHelper: helper,
+				mode: 'manual',
+			});
+			harnesses.push(harness);
+			const transaction = await paidCheckout(ELSEWHERE);
+			await send(harness, online(transaction), 'duplicate');
+			await send(harness, online(transaction), 'tampered');
+			expect(harness.runs).toHaveLength(1);
+			expect(warnings).toEqual([
+				'Revenue Monster Trigger: test event: ignored a notification already accepted (same nonce)',
+				expect.stringMatching(/^Revenue Monster Trigger: test event: refused a notification \(401\): its signature does not match/),
+			]);
+			// In production the duplicate is only a debug line.
+			warnings.length = 0;
+			const production = await observed('webhook');
+			harnesses.push(production);
+			await send(production, online(await paidCheckout(ELSEWHERE)), 'duplicate');
+			expect(production.runs).toHaveLength(1);
+			expect(warnings).toEqual([]);
+		}
+	});
+});
+
 describe('answers', () => {
 	it('never carry keys, tokens or internal errors', async () => {
 		const harness = await trigger();
@@ -465,7 +547,7 @@ describe('answers', () => {
 		await send(harness, online(other));
 
 		const allowed = [
-			{ received: true },
+			'',
 			{ error: 'invalid signature' },
 			{ error: 'payment not confirmed' },
 			{ error: 'payment could not be confirmed' },

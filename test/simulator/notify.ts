@@ -30,7 +30,9 @@ function keyThatIsNotRms(): KeyObject {
 export interface NotificationOptions {
 	/**
 	 * Where the notification travels: in the body (what RM does for POST), or, for a bodyless GET,
-	 * as `?eventType=…&data=<JSON>` (signed as if it were the body).
+	 * as `?eventType=…&data=<JSON>`. RM signs the body only ("omit data if the body is empty",
+	 * doc-v3.revenuemonster.my/docs/quickstart/verify-signature), so a query-string notification is
+	 * signed without a data part: the signature covers its nonce and time, never its fields.
 	 */
 	placement?: 'body' | 'query';
 	/** Content-Type to send instead of application/json */
@@ -87,7 +89,12 @@ export function prepareNotification(
 		variant === 'unsigned' ? {} : { ...signed.headers };
 	headers['Content-Type'] = options.contentType ?? 'application/json';
 	const times = variant === 'duplicate' ? 2 : 1;
-	if (options.placement === 'query') return { rawBody: '', query: toQuery(rawBody), headers, times };
+	if (options.placement === 'query') {
+		const bodyless = signNotification(key, null, method.toLowerCase(), createNonce(), timestamp);
+		const queryHeaders: Record<string, string> = variant === 'unsigned' ? {} : { ...bodyless.headers };
+		queryHeaders['Content-Type'] = headers['Content-Type'];
+		return { rawBody: '', query: toQuery(rawBody), headers: queryHeaders, times };
+	}
 	return { rawBody, query: '', headers, times };
 }
 

@@ -33,7 +33,8 @@ export type FaultKind =
 	| 'slow'
 	| 'drop'
 	| 'decline'
-	| 'inProcess';
+	| 'inProcess'
+	| 'bareCode';
 
 export interface Fault {
 	kind: FaultKind;
@@ -43,12 +44,19 @@ export interface Fault {
 	method?: string;
 	/** substring of the path to match, e.g. "/order" or "/v1/token" */
 	path?: string;
-	/** errorIn200: the code RM puts in the body */
+	/** errorIn200 / bareCode: the code RM puts in the body */
 	code?: string;
+	/** errorIn200: the message RM puts in the body */
+	message?: string;
 	/** slow: milliseconds before answering (the request is processed first) */
 	delayMs?: number;
-	/** drop: process the request first, then cut the connection (default true) */
+	/**
+	 * drop: process the request first, then cut the connection (default true).
+	 * serverError: process the request first (the charge is made), then answer the error (default false).
+	 */
 	afterProcessing?: boolean;
+	/** tokenExpired, serverError: the HTTP status to answer (default 401 and 500); e.g. 503 TOKEN_EXPIRED */
+	status?: number;
 	/** decline: RM's reason in item.error.message */
 	reason?: string;
 }
@@ -115,6 +123,8 @@ export class RevenueMonsterSimulator {
 	readonly merchantPublicKey: KeyObject;
 	/** added to the simulator's clock, ms (tests for stale timestamps and token expiry) */
 	clockOffsetMs = 0;
+	/** sees every authenticated /v3 request's body before it is handled (the conformance tests) */
+	onApiRequest?: (request: { method: string; path: string; body: Json | undefined }) => void;
 
 	private readonly nonces = new Map<string, number>();
 	private faults: Array<Fault & { remaining: number }> = [];
@@ -252,6 +262,7 @@ export class RevenueMonsterSimulator {
 					'errorIn200',
 					'slow',
 					'drop',
+					'bareCode',
 				]);
 				if (fault) entry.fault = fault.kind;
 				if (fault?.kind === 'drop' && fault.afterProcessing === false) {
@@ -259,7 +270,11 @@ export class RevenueMonsterSimulator {
 					this.record(entry, 0);
 					return;
 				}
-				const answer = this.answerFault(fault, request) ?? (await this.answerApi(request, entry));
+				let answer = this.answerFault(fault, request) ?? (await this.answerApi(request, entry));
+				// FAULT INJECTION (issue 9): RM did the work (charged), then the answer is a server error.
+				if (fault?.kind === 'serverError' && fault.afterProcessing === true) {
+					answer = { status: fault.status ?? 500, body: SERVER_ERROR_BODY };
+				}
 				status = answer.status;
 				body = answer.body;
 				if (fault?.kind === 'slow') delayMs += fault.delayMs ?? 5_000;
@@ -304,7 +319,7 @@ export class RevenueMonsterSimulator {
 			case 'tokenExpired': {
 				const token = bearerToken(request.headers.authorization);
 				if (token) this.tokens.delete(token);
-				return { status: 401, body: { error: { code: 'TOKEN_EXPIRED', message: 'access token expired' } } };
+				return { status: fault.status ?? 401, body: { error: { code: 'TOKEN_EXPIRED', message: 'access token expired' } } };
 			}
 			case 'rateLimit':
 				return {
@@ -312,12 +327,19 @@ export class RevenueMonsterSimulator {
 					body: { error: { code: 'TOO_MANY_REQUEST_PER_SECOND', message: 'too many request per second' } },
 				};
 			case 'serverError':
-				return { status: 500, body: SERVER_ERROR_BODY };
+				// afterProcessing: answered in handle() once the request was carried out
+				if (fault.afterProcessing === true) return undefined;
+				return { status: fault.status ?? 500, body: SERVER_ERROR_BODY };
 			case 'errorIn200':
 				return {
 					status: 200,
-					body: { error: { code: fault.code ?? 'SYSTEM_BUSY', message: 'system is busy, please try again later' } },
+					body: {
+						error: { code: fault.code ?? 'SYSTEM_BUSY', message: fault.message ?? 'system is busy, please try again later' },
+					},
 				};
+			case 'bareCode':
+				// A 200 whose body has neither item nor error, only a code (the request is not processed).
+				return { status: 200, body: { code: fault.code ?? 'FAILED' } };
 			default:
 				return undefined;
 		}
@@ -328,6 +350,7 @@ export class RevenueMonsterSimulator {
 		if (!request.path.startsWith('/v3/')) throw new RmError(404, 'NOT_FOUND', 'route not found');
 		this.stats.apiCalls++;
 		const body = this.authenticate(request, entry);
+		this.onApiRequest?.({ method: request.method, path: request.path, body });
 		const result = await handleApiRoute(this, {
 			method: request.method,
 			path: request.path,
@@ -593,6 +616,9 @@ export class RevenueMonsterSimulator {
 		});
 		checkout.status = 'SUCCESS';
 		checkout.transactionId = transaction.transactionId;
+		const userId = String((checkout.customer as Json)?.userId ?? '');
+		if (checkout.pendingCard?.isSave && userId) this.state.saveCardToken(userId, checkout.pendingCard);
+		delete checkout.pendingCard;
 		checkout.updatedAt = this.state.now();
 		if (checkout.notifyUrl) {
 			this.notifyInBackground(checkout.notifyUrl, { eventType: 'PAYMENT_WEB_ONLINE', data: transaction });
@@ -606,7 +632,9 @@ export class RevenueMonsterSimulator {
 	}
 
 	private redirectAfterPayment(checkoutId: string): string {
-		const transaction = this.payCheckout(checkoutId, 'FPX') as { order: { id: string } };
+		// A card sent with "GoBiz w/ Card" is paid here, once the customer has passed 3-D Secure.
+		const method = this.state.checkouts.get(checkoutId)?.pendingCard ? 'GOBIZ_MY' : 'FPX';
+		const transaction = this.payCheckout(checkoutId, method) as { order: { id: string } };
 		const checkout = this.state.checkouts.get(checkoutId)!;
 		return appendQuery(checkout.redirectUrl || this.url, { status: 'SUCCESS', orderId: transaction.order.id });
 	}

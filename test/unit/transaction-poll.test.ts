@@ -25,6 +25,8 @@ function listContext(all: IDataObject[]): { context: IPollFunctions; calls: () =
 	let calls = 0;
 	const context = {
 		getNode: () => ({ name: 'Transaction Trigger' }),
+		// the transport reads the credential itself to hand n8n (issue 9: it decides every resend)
+		getCredentials: async () => ({}),
 		helpers: {
 			httpRequestWithAuthentication: async (_type: string, options: { qs?: IDataObject }) => {
 				calls++;

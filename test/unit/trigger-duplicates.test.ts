@@ -1,9 +1,9 @@
 /** What the trigger remembers, and how it reads a notification's identity. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_REMEMBERED_PAYMENTS, NotificationMemory } from '../../nodes/RevenueMonster/trigger/duplicates';
+import { MAX_REMEMBERED_PAYMENTS, nonceKey, NotificationMemory } from '../../nodes/RevenueMonster/trigger/duplicates';
 import {
-	duplicateKeyOf,
+	inFlightKeyOf,
 	notificationFromBody,
 	notificationFromQuery,
 	paymentIdOf,
@@ -12,37 +12,39 @@ import {
 let scopeCounter = 0;
 /** A fresh workflow+node scope: nothing of it is in this process's memory yet. */
 const freshScope = () => `unit-workflow-${scopeCounter++}:node`;
-const window = { toleranceSeconds: 300, nowMs: 1_760_000_000_000 };
-const nowSeconds = window.nowMs / 1000;
+const window = { toleranceSeconds: 300, nowMs: () => 1_760_000_000_000 };
+const nowSeconds = window.nowMs() / 1000;
 
 describe('NotificationMemory', () => {
 	it('remembers an accepted payment in the static data, readable after a restart (new process memory)', () => {
 		const staticData: IDataObject = {};
 		const scope = freshScope();
-		new NotificationMemory(staticData, scope).remember({ key: 'PAYMENT_WEB_ONLINE:1:SUCCESS' }, window);
+		new NotificationMemory(staticData, scope, window).commit('transaction:1:SUCCESS');
 
 		// n8n saves static data as JSON and loads it back for the next request.
 		const reloaded = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 		const afterRestart = new NotificationMemory(reloaded, freshScope());
-		expect(afterRestart.wasAccepted('PAYMENT_WEB_ONLINE:1:SUCCESS')).toBe(true);
-		expect(afterRestart.wasAccepted('PAYMENT_WEB_ONLINE:1:REFUNDED')).toBe(false);
-		expect(afterRestart.wasAccepted('PAYMENT_WEB_ONLINE:2:SUCCESS')).toBe(false);
+		expect(afterRestart.wasAccepted('transaction:1:SUCCESS')).toBe(true);
+		expect(afterRestart.wasAccepted('transaction:1:REFUNDED')).toBe(false);
+		expect(afterRestart.wasAccepted('transaction:2:SUCCESS')).toBe(false);
 	});
 
 	it('also remembers in this process, before n8n has saved the static data', () => {
 		const scope = freshScope();
-		new NotificationMemory({}, scope).remember({ key: 'k1', nonce: 'n1', signedAtSeconds: nowSeconds }, window);
-		const sameWorkflowUnsavedData = new NotificationMemory({}, scope);
+		const memory = new NotificationMemory({}, scope, window);
+		memory.commit('k1');
+		memory.commit(nonceKey('n1'), nowSeconds);
+		const sameWorkflowUnsavedData = new NotificationMemory({}, scope, window);
 		expect(sameWorkflowUnsavedData.wasAccepted('k1')).toBe(true);
-		expect(sameWorkflowUnsavedData.nonceWasAccepted('n1')).toBe(true);
+		expect(sameWorkflowUnsavedData.wasAccepted(nonceKey('n1'))).toBe(true);
 		// Another workflow's trigger is not affected.
 		expect(new NotificationMemory({}, freshScope()).wasAccepted('k1')).toBe(false);
 	});
 
 	it(`keeps the last ${MAX_REMEMBERED_PAYMENTS} payments, oldest dropped first, and assigns (so n8n saves it)`, () => {
 		const staticData: IDataObject = {};
-		const memory = new NotificationMemory(staticData, freshScope());
-		for (let i = 0; i < MAX_REMEMBERED_PAYMENTS + 5; i++) memory.remember({ key: `k${i}` }, window);
+		const memory = new NotificationMemory(staticData, freshScope(), window);
+		for (let i = 0; i < MAX_REMEMBERED_PAYMENTS + 5; i++) memory.commit(`k${i}`);
 		const stored = staticData.acceptedPayments as string[];
 		expect(stored).toHaveLength(MAX_REMEMBERED_PAYMENTS);
 		expect(stored[0]).toBe('k5');
@@ -55,31 +57,33 @@ describe('NotificationMemory', () => {
 
 	it('keeps nonces only while the time window could still accept them', () => {
 		const staticData: IDataObject = {};
-		const memory = new NotificationMemory(staticData, freshScope());
-		memory.remember({ nonce: 'old', signedAtSeconds: nowSeconds - 1000 }, window);
-		memory.remember({ nonce: 'recent', signedAtSeconds: nowSeconds - 10 }, window);
+		const memory = new NotificationMemory(staticData, freshScope(), window);
+		memory.commit(nonceKey('old'), nowSeconds - 1000);
+		memory.commit(nonceKey('recent'), nowSeconds - 10);
 		expect(Object.keys(staticData.acceptedNonces as IDataObject)).toEqual(['recent']);
 
 		const reloaded = new NotificationMemory(JSON.parse(JSON.stringify(staticData)) as IDataObject, freshScope());
-		expect(reloaded.nonceWasAccepted('recent')).toBe(true);
-		expect(reloaded.nonceWasAccepted('old')).toBe(false); // the window refuses it anyway
+		expect(reloaded.wasAccepted(nonceKey('recent'))).toBe(true);
+		expect(reloaded.wasAccepted(nonceKey('old'))).toBe(false); // the window refuses it anyway
 	});
 
-	it('lets only one copy of a payment be processed at a time', () => {
+	it('claim → release lets the next copy try; claim → commit makes every later claim "accepted"', () => {
 		const scope = freshScope();
 		const first = new NotificationMemory({}, scope);
 		const second = new NotificationMemory({}, scope);
-		expect(first.claim('k')).toBe(true);
-		expect(second.claim('k')).toBe(false);
+		expect(first.claim('k')).toBe('claimed');
+		expect(second.claim('k')).toBe('inFlight');
 		first.release('k');
-		expect(second.claim('k')).toBe(true);
-		second.release('k');
+		expect(second.claim('k')).toBe('claimed');
+		second.commit('k');
+		expect(first.claim('k')).toBe('accepted');
+		expect(new NotificationMemory({}, freshScope()).claim('k')).toBe('claimed');
 	});
 
 	it('ignores static data of an unexpected shape instead of failing', () => {
 		const memory = new NotificationMemory({ acceptedPayments: 'oops', acceptedNonces: [1] }, freshScope());
 		expect(memory.wasAccepted('k')).toBe(false);
-		expect(memory.nonceWasAccepted('n')).toBe(false);
+		expect(memory.wasAccepted(nonceKey('n'))).toBe(false);
 	});
 });
 
@@ -94,28 +98,38 @@ describe('reading a notification', () => {
 		}
 	});
 
-	it('reads a GET notification from the query: data as JSON text, as an object, or as separate fields', () => {
-		expect(notificationFromQuery({ eventType: 'RECURRING_PAYMENT', data: '{"orderId":"o1","amount":100}' })).toEqual({
+	it('reads a GET notification from the query as a hint: data as JSON text, as an object, or as fields', () => {
+		expect(notificationFromQuery({ eventType: 'RECURRING_PAYMENT', data: '{"orderId":"o1","amount":100,"deep":{"a":1}}' })).toEqual({
 			eventType: 'RECURRING_PAYMENT',
-			data: { orderId: 'o1', amount: 100 },
+			data: { orderId: 'o1', amount: 100, deep: { a: 1 } },
 		});
 		expect(notificationFromQuery({ eventType: 'RECURRING_PAYMENT', data: { orderId: 'o1' } })?.data).toEqual({ orderId: 'o1' });
 		expect(notificationFromQuery({ eventType: 'RECURRING_PAYMENT', orderId: 'o1', status: 'SUCCESS' })?.data).toEqual({
 			orderId: 'o1',
 			status: 'SUCCESS',
 		});
+		// Non-finite numbers and deep nesting are refused (400), never thrown on (issue 9, item 5).
+		expect(notificationFromQuery({ eventType: 'X', data: '{"a":1e999,"orderId":"o"}' })).toBeUndefined();
+		expect(notificationFromQuery({ eventType: 'X', data: '['.repeat(5000) + ']'.repeat(5000) })).toBeUndefined();
 		expect(notificationFromQuery({ eventType: 'RECURRING_PAYMENT' })).toBeUndefined();
 		expect(notificationFromQuery({ eventType: 'RECURRING_PAYMENT', data: '{not json' })).toBeUndefined();
 		expect(notificationFromQuery({ orderId: 'o1' })).toBeUndefined();
 	});
 
-	it('identifies an online payment by transaction id and a recurring charge by order id, with its status', () => {
+	it('refuses bodies with non-finite numbers or deeper nesting than any RM notification', () => {
+		expect(notificationFromBody('{"eventType":"X","data":{"amount":1e999}}')).toBeUndefined();
+		expect(notificationFromBody(`{"eventType":"X","data":{"a":${'['.repeat(40)}${']'.repeat(40)}}}`)).toBeUndefined();
+		expect(notificationFromBody(`{"eventType":"X","data":{"a":${'['.repeat(5)}${']'.repeat(5)}}}`)).toBeDefined();
+	});
+
+	it('identifies an online payment by transaction id and a recurring charge by order id', () => {
 		const online = { eventType: 'PAYMENT_WEB_ONLINE', data: { transactionId: 't1', order: { id: 'o1' }, status: 'SUCCESS' } };
 		const recurring = { eventType: 'RECURRING_PAYMENT', data: { orderId: 'o2', status: 'SUCCESS' } };
 		expect(paymentIdOf(online)).toBe('t1');
 		expect(paymentIdOf(recurring)).toBe('o2');
-		expect(duplicateKeyOf(online)).toBe('PAYMENT_WEB_ONLINE:t1:SUCCESS');
-		expect(duplicateKeyOf(recurring)).toBe('RECURRING_PAYMENT:o2:SUCCESS');
-		expect(duplicateKeyOf({ eventType: 'PAYMENT_WEB_ONLINE', data: { orderId: 'o1' } })).toBeUndefined();
+		expect(inFlightKeyOf(online)).toBe('lookup:PAYMENT_WEB_ONLINE:t1');
+		expect(paymentIdOf({ eventType: 'PAYMENT_WEB_ONLINE', data: { orderId: 'o1' } })).toBeUndefined();
+		expect(paymentIdOf({ eventType: 'PAYMENT_WEB_ONLINE', data: { transactionId: { $ne: 1 } } })).toBeUndefined();
+		expect(paymentIdOf({ eventType: 'PAYMENT_WEB_ONLINE', data: { transactionId: 'x'.repeat(65) } })).toBeUndefined();
 	});
 });

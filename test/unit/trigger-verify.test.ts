@@ -36,6 +36,7 @@ describe('verifyNotification', () => {
 			valid: true,
 			nonce: 'Nonce0123456789abcdefABCDEF01234',
 			signedAtSeconds: NOW_MS / 1000,
+			coversBody: true,
 		});
 	});
 
@@ -138,14 +139,7 @@ describe('verifyNotification', () => {
 		expect(verifyNotification(publicKey, { method: 'POST', rawBody: reordered, headers }, window).valid).toBe(true);
 	});
 
-	it('verifies a bodyless GET against the notification rebuilt from the query string', () => {
-		const { headers } = signed('get');
-		const queryBody = canonicalJson(body);
-		expect(verifyNotification(publicKey, { method: 'GET', rawBody: '', headers, queryBody }, window).valid).toBe(true);
-		expect(verifyNotification(publicKey, { method: 'GET', rawBody: '', headers }, window).valid).toBe(false);
-	});
-
-	it('verifies a notification without a body as RM signs it (no data part)', () => {
+	it('a signature over no data is valid but covers nothing: never matched to a query or a body', () => {
 		const signString = buildSignString({ data: signDataOf(undefined), method: 'get', nonceStr: 'n1', timestamp: NOW });
 		expect(signString).toBe(`method=get&nonceStr=n1&signType=sha256&timestamp=${NOW}`);
 		const headers = {
@@ -153,7 +147,56 @@ describe('verifyNotification', () => {
 			'x-nonce-str': 'n1',
 			'x-timestamp': NOW,
 		};
-		expect(verifyNotification(publicKey, { method: 'GET', rawBody: Buffer.alloc(0), headers }, window).valid).toBe(true);
+		// What RM sends for a bodyless request: valid, but it vouches for no data.
+		expect(verifyNotification(publicKey, { method: 'GET', rawBody: Buffer.alloc(0), headers }, window)).toMatchObject({
+			valid: true,
+			coversBody: false,
+		});
+		// The same signature never authenticates a body, not even whitespace (issue 9, item 1).
+		for (const rawBody of [' ', '\n', canonicalJson(body), JSON.stringify(body)]) {
+			expect(verifyNotification(publicKey, { method: 'GET', rawBody, headers }, window).valid).toBe(false);
+		}
+		// `{}` and `null` are signed without data too, and carry no notification either.
+		expect(verifyNotification(publicKey, { method: 'GET', rawBody: ' {} ', headers }, window)).toMatchObject({
+			valid: true,
+			coversBody: false,
+		});
+		// A signed body: covered.
+		const bodySigned = signed();
+		expect(verifyNotification(publicKey, { method: 'POST', rawBody: bodySigned.rawBody, headers: bodySigned.headers }, window)).toMatchObject({
+			valid: true,
+			coversBody: true,
+		});
+	});
+
+	it('refuses a nonce that could shift the fields of the sign string', () => {
+		const { rawBody, headers } = signed();
+		for (const nonce of ['a&b', 'a=b', 'a b', '']) {
+			const result = verifyNotification(publicKey, { method: 'POST', rawBody, headers: { ...headers, 'X-Nonce-Str': nonce } }, window);
+			expect(result.valid).toBe(false);
+		}
+	});
+
+	it('verifies bodies with U+0008/U+000C in either Go escaping (\\b or \\u0008), raw bytes first', () => {
+		const payload = { eventType: 'PAYMENT_WEB_ONLINE', data: { transactionId: 't', note: 'a\bb\fc' } };
+		const current = canonicalJson(payload);
+		expect(current).toContain('\\b');
+		const legacy = current.replace('\\b', '\\u0008').replace('\\f', '\\u000c');
+		for (const signedText of [current, legacy]) {
+			const signString = buildSignString({ data: signDataOf(signedText), method: 'post', nonceStr: 'n2', timestamp: NOW });
+			const headers = { 'X-Signature': formatSignatureHeader(signText(serverKey, signString)), 'X-Nonce-Str': 'n2', 'X-Timestamp': NOW };
+			// Sent as signed, and sent in the other escaping: both verify.
+			for (const sent of [current, legacy]) {
+				expect(verifyNotification(publicKey, { method: 'POST', rawBody: sent, headers }, window).valid).toBe(true);
+			}
+		}
+	});
+
+	it('never throws on junk: non-finite numbers, deep nesting, invalid JSON', () => {
+		const { headers } = signed();
+		for (const rawBody of ['{"a":1e999}', '['.repeat(5000) + ']'.repeat(5000), '{"a":', '\u0000']) {
+			expect(verifyNotification(publicKey, { method: 'POST', rawBody, headers }, window)).toEqual({ valid: false, reason: 'badSignature' });
+		}
 	});
 });
 

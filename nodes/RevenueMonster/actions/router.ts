@@ -35,6 +35,19 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	};
 }
 
+/**
+ * Concurrency and the rate cap, from the operation's Options; workflows saved before the options were
+ * one collection hold them in the hidden `requestOptions`, read when Options does not set them.
+ */
+function requestOptionsOf(context: IExecuteFunctions): RequestOptions {
+	const options = context.getNodeParameter('options', 0, {}) as RequestOptions;
+	const legacy = context.getNodeParameter('requestOptions', 0, {}) as RequestOptions;
+	return {
+		concurrency: options.concurrency ?? legacy.concurrency,
+		maxRequestsPerSecond: options.maxRequestsPerSecond ?? legacy.maxRequestsPerSecond,
+	};
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -44,7 +57,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
-	const options = this.getNodeParameter('requestOptions', 0, {}) as RequestOptions;
+	const options = requestOptionsOf(this);
 	const concurrency = Math.max(1, Math.min(Math.floor(options.concurrency ?? 1), 16));
 	setThrottle(this, options.maxRequestsPerSecond ? new RequestThrottle(options.maxRequestsPerSecond) : undefined);
 

@@ -14,6 +14,7 @@ import { UserError } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 import { hostsFor } from './environment';
+import { connectionProblem } from './errors';
 import { canonicalJson, parsePrivateKey, signRequest } from './signature';
 import { resolveRequestUrl } from './url';
 
@@ -44,7 +45,7 @@ function oauthErrorCode(body: unknown): string | undefined {
  * token is stored as `<owner>:<token>` and only sent while the credential still has that owner.
  * n8n keeps the cached token when the user edits the credential, and (in 2.41) its "Test credential"
  * reuses it, so without this a wrong new secret would test as "successful" on the old token. A
- * token that no longer matches is not sent; RM answers 401 and n8n fetches a new one.
+ * token that no longer matches is not sent; RM answers 401 and the transport has n8n fetch a new one.
  */
 function tokenOwner(credentials: ICredentialDataDecryptedObject, oauthBaseUrl: string): string {
 	return createHash('sha256')
@@ -60,23 +61,6 @@ function cachedTokenFor(credentials: ICredentialDataDecryptedObject, oauthBaseUr
 	if (separator < 0) return '';
 	const owner = stored.slice(0, separator);
 	return owner === tokenOwner(credentials, oauthBaseUrl) ? stored.slice(separator + 1) : '';
-}
-
-/**
- * The connection failure in words. Raw codes such as ECONNREFUSED are left out on purpose: n8n swaps
- * any message containing one for its own generic text, which would lose the URL we name.
- */
-function connectionProblem(error: unknown): string {
-	const code = String((error as { code?: string }).code ?? '');
-	const words: Record<string, string> = {
-		ECONNREFUSED: 'the connection was refused',
-		ENOTFOUND: 'the host name was not found',
-		EAI_AGAIN: 'the host name could not be resolved',
-		ETIMEDOUT: 'the connection timed out',
-		ECONNABORTED: 'the request timed out',
-		ECONNRESET: 'the connection was closed',
-	};
-	return words[code] ?? 'the connection failed';
 }
 
 /** POST {oauth}/v1/token with client credentials. Errors name the cause and never echo a secret. */
@@ -109,7 +93,7 @@ export async function fetchAccessToken(
 			timeout: 30_000,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
-		unreachable = connectionProblem(error);
+		unreachable = connectionProblem((error as { code?: string }).code);
 	}
 	if (!response) {
 		throw new UserError(`Could not reach Revenue Monster's token service at ${tokenUrl}: ${unreachable}`);
@@ -142,9 +126,9 @@ const SIGNED_HEADERS = ['authorization', 'content-type', 'x-signature', 'x-nonce
 
 /**
  * Signs one request. Resolves baseURL + url + qs into the single URL that is signed and sent, and
- * serialises the body to canonical JSON so the signed bytes are the sent bytes. Idempotent: on
- * n8n's 401 retry it receives its own output (absolute URL, string body) and re-signs it with the
- * new token, a fresh nonce and a fresh timestamp.
+ * serialises the body to canonical JSON so the signed bytes are the sent bytes. Idempotent: on a
+ * resend (n8n's own 401 retry, where a caller leaves it on) it receives its own output (absolute
+ * URL, string body) and re-signs it with the new token, a fresh nonce and a fresh timestamp.
  */
 export function signRequestOptions(
 	credentials: ICredentialDataDecryptedObject,

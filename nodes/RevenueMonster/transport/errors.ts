@@ -32,7 +32,8 @@ const HINTS: Record<string, string> = {
 	UNAUTHORIZED: 'The credential is not allowed to do this: check its environment and the application’s permissions.',
 	TOO_MANY_REQUEST_PER_SECOND: 'Revenue Monster is rate limiting: lower the request rate and try again later.',
 	STORE_NOT_FOUND: 'No store with this ID belongs to the merchant of this credential.',
-	ORDER_ID_DUPLICATE: 'This order ID was used before: every order needs a new one.',
+	ORDER_ID_DUPLICATE:
+		"This order ID was used before, perhaps by an earlier run of this step: every checkout needs a new one. Use an expression that is new on every run and item, such as {{ 'ORD' + $now.toFormat('yyMMddHHmmssSSS') + '-' + $itemIndex }} (the Order ID field's default; at most 24 characters).",
 	TRANSACTION_DUPLICATE: 'This transaction was already submitted.',
 	TRANSACTION_NOT_FOUND: 'No transaction matches: check the ID and the environment.',
 	MINIMUM_AMOUNT_REQUIRED: 'The amount is below Revenue Monster’s minimum (10 cents = RM 0.10).',
@@ -42,11 +43,14 @@ const HINTS: Record<string, string> = {
 	EXCEED_TIME_FOR_REVERSE_TRANSACTION: 'Too late to reverse: refund the transaction instead.',
 };
 
-/** A NodeApiError with RM's code, message, hint and (sandbox) debug, for "Continue on fail" to route. */
+/**
+ * A NodeApiError with RM's code, message, hint and (sandbox) debug, for "Continue on fail" to route.
+ * Built from RM's body alone: no HTTP error (whose request holds the access token) rides along.
+ */
 export function revenueMonsterApiError(
 	node: INode,
 	error: RevenueMonsterError,
-	options: { httpCode?: string; itemIndex?: number; cause?: unknown } = {},
+	options: { httpCode?: string; itemIndex?: number } = {},
 ): NodeApiError {
 	const hint = HINTS[error.code];
 	const debug =
@@ -71,4 +75,20 @@ export function revenueMonsterApiError(
 	apiError.context.revenueMonsterCode = error.code;
 	if (error.debug !== undefined) apiError.context.revenueMonsterDebug = error.debug as IDataObject;
 	return apiError;
+}
+
+/**
+ * A connection failure in words. Raw codes such as ECONNREFUSED are left out on purpose: n8n swaps
+ * any message containing one for its own generic text, which would lose what we name.
+ */
+export function connectionProblem(code: string | undefined): string {
+	const words: Record<string, string> = {
+		ECONNREFUSED: 'the connection was refused',
+		ENOTFOUND: 'the host name was not found',
+		EAI_AGAIN: 'the host name could not be resolved',
+		ETIMEDOUT: 'the connection timed out',
+		ECONNABORTED: 'the request timed out',
+		ECONNRESET: 'the connection was closed',
+	};
+	return words[code ?? ''] ?? 'the connection failed';
 }

@@ -249,33 +249,84 @@ export interface NotificationToVerify {
 	timestamp?: string;
 }
 
+/** Deeper JSON than any RM notification is never canonicalised (the recursion would be the attacker's). */
+const MAX_VERIFIED_NESTING = 32;
+
+/** Whether every array/object in `value` sits at most `limit` levels deep (iterative: no recursion to exhaust). */
+export function nestingWithin(value: unknown, limit: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 1]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop()!;
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth > limit) return false;
+		for (const child of Object.values(current as Record<string, unknown>)) {
+			if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+		}
+	}
+	return true;
+}
+
 /**
- * Checks a notification's signature (callback form: no requestUrl). RM signs the canonical JSON of
- * what it sends, which may be sent in another key order, so both the received bytes and their
- * canonical form are tried. Checks only the signature; the caller checks the time window.
+ * What a valid notification signature was made over:
+ * - `raw`: the exact bytes received (what RM sends is its canonical JSON);
+ * - `canonical`: the same JSON in another form (key order, whitespace, escapes; either Go escaping of
+ *   U+0008/U+000C) — the parsed value is what RM signed;
+ * - `noData`: nothing but method, nonce and time. RM signs a bodyless request so (and `{}`/`null`
+ *   bodies): such a signature authenticates no data at all, whatever the query string says.
  */
-export function verifyNotificationSignature(publicKey: KeyObject, notification: NotificationToVerify): boolean {
+export type NotificationSignatureForm = 'raw' | 'canonical' | 'noData';
+
+/**
+ * Checks a notification's signature (callback form: no requestUrl) and says what it covers.
+ * Cheapest first: one RSA check over the raw bytes, the form RM sends; only when that fails is the
+ * body parsed and its canonical forms tried. Never throws; undefined when nothing matches.
+ * Checks only the signature; the caller checks the time window and the size.
+ */
+export function verifyNotificationSignatureForm(
+	publicKey: KeyObject,
+	notification: NotificationToVerify,
+): NotificationSignatureForm | undefined {
 	const signature = parseSignatureHeader(notification.signatureHeader);
-	if (!signature || !notification.nonceStr || !notification.timestamp) return false;
-	const raw = Buffer.isBuffer(notification.rawBody)
-		? notification.rawBody.toString('utf8')
-		: notification.rawBody;
-	const candidates = new Set<string | undefined>([raw.trim() === '' ? undefined : raw]);
-	try {
-		if (raw.trim() !== '') candidates.add(canonicalJson(JSON.parse(raw)));
-	} catch {
-		// not JSON: only the raw bytes can match
-	}
-	for (const body of candidates) {
+	if (!signature || !notification.nonceStr || !notification.timestamp) return undefined;
+	const raw = Buffer.isBuffer(notification.rawBody) ? notification.rawBody.toString('utf8') : notification.rawBody;
+	/** 'data' or 'noData' when the signature is over this body (undefined: no body), else undefined */
+	const matches = (body: string | undefined): 'data' | 'noData' | undefined => {
+		const data = signDataOf(body);
 		const signString = buildSignString({
-			data: signDataOf(body),
+			data,
 			method: notification.method,
-			nonceStr: notification.nonceStr,
-			timestamp: notification.timestamp,
+			nonceStr: notification.nonceStr!,
+			timestamp: notification.timestamp!,
 		});
-		if (verifyText(publicKey, signString, signature)) return true;
+		if (!verifyText(publicKey, signString, signature)) return undefined;
+		return data === undefined ? 'noData' : 'data';
+	};
+
+	// An empty body is signed without a data part: that signature covers nothing.
+	const rawMatch = matches(raw === '' ? undefined : raw);
+	if (rawMatch) return rawMatch === 'noData' ? 'noData' : 'raw';
+	if (raw === '') return undefined;
+
+	let forms: string[];
+	try {
+		const parsed: unknown = JSON.parse(raw);
+		if (!nestingWithin(parsed, MAX_VERIFIED_NESTING)) return undefined;
+		forms = canonicalJsonForms(parsed);
+	} catch {
+		// not JSON, or not encodable (non-finite numbers): only the raw bytes could have matched
+		return undefined;
 	}
-	return false;
+	for (const form of forms) {
+		if (form === raw) continue;
+		const match = matches(form);
+		if (match) return match === 'noData' ? 'noData' : 'canonical';
+	}
+	return undefined;
+}
+
+/** Whether the notification's signature is valid over the body received (or, for an empty body, over no data). */
+export function verifyNotificationSignature(publicKey: KeyObject, notification: NotificationToVerify): boolean {
+	return verifyNotificationSignatureForm(publicKey, notification) !== undefined;
 }
 
 /** Signs a notification as RM's server does (used by the simulator and tests). */

@@ -1,20 +1,25 @@
 /**
- * Each payment starts a workflow once. RM resends a notification until it gets a 200, and a
- * captured one can be replayed, so the trigger remembers what it accepted:
+ * Each payment starts a workflow once, each signed request at most once. RM resends a notification
+ * until it gets a 200, and a captured one can be replayed, so the trigger remembers what it accepted:
  * - in the workflow's static data (saved by n8n after each webhook call, kept across restarts):
- *   the last 1000 payments (`eventType:id:status`) and the nonces seen inside the time window;
- * - in this process: the same recent keys, and the payments being processed right now, so two
- *   copies arriving together (before n8n has saved the static data) cannot both start a run.
+ *   the last 1000 payment keys and the nonces seen inside the time window;
+ * - in this process: the same recent keys, and the keys claimed by notifications being handled right
+ *   now, so copies arriving together (before n8n has saved the static data) cannot both start a run.
+ *
+ * One protocol for every key, with no `await` inside any step:
+ *   claim(key) before anything is awaited → release(key) when nothing ran / commit(key) when a run starts.
+ * A cross-process store (n8n queue mode) can take the same three calls.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 export const MAX_REMEMBERED_PAYMENTS = 1000;
 const MAX_REMEMBERED_NONCES = 5000;
 const MAX_PROCESS_KEYS = 20_000;
+const NONCE_PREFIX = 'nonce:';
 
-/** Keys accepted by this process, across workflows: `scope|key`, oldest first. */
+/** Keys committed by this process, across workflows: `scope|key`, oldest first. */
 const acceptedInProcess = new Map<string, true>();
-/** Payments whose notification is being processed right now: `scope|key`. */
+/** Keys claimed by notifications being handled right now: `scope|key`. */
 const inFlight = new Set<string>();
 
 function scoped(scope: string, key: string): string {
@@ -39,59 +44,74 @@ function storedNonces(staticData: IDataObject): Record<string, number> {
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, number>) : {};
 }
 
+/** The key under which a signed request's nonce is claimed and remembered. */
+export function nonceKey(nonce: string): string {
+	return `${NONCE_PREFIX}${nonce}`;
+}
+
+export type ClaimOutcome =
+	/** this notification now holds the key: release or commit it */
+	| 'claimed'
+	/** another copy holds it right now */
+	| 'inFlight'
+	/** already committed: a run already started for it */
+	| 'accepted';
+
 export class NotificationMemory {
 	/**
 	 * @param staticData this node's static data (`getWorkflowStaticData('node')`)
 	 * @param scope the workflow and node it belongs to
+	 * @param options.toleranceSeconds how long a nonce must be remembered (the signature's time window)
 	 */
 	constructor(
 		private readonly staticData: IDataObject,
 		private readonly scope: string,
+		private readonly options: { toleranceSeconds: number; nowMs?: () => number } = { toleranceSeconds: 300 },
 	) {}
 
-	/** This payment, in this status, already started a run. */
+	/** Already committed, here or (per the saved static data) by an earlier process. */
 	wasAccepted(key: string): boolean {
-		return acceptedInProcess.has(scoped(this.scope, key)) || storedPayments(this.staticData).includes(key);
+		if (acceptedInProcess.has(scoped(this.scope, key))) return true;
+		if (key.startsWith(NONCE_PREFIX)) {
+			return Object.prototype.hasOwnProperty.call(storedNonces(this.staticData), key.slice(NONCE_PREFIX.length));
+		}
+		return storedPayments(this.staticData).includes(key);
 	}
 
-	/** A notification with this nonce was already accepted: a replay (or RM resending the same request). */
-	nonceWasAccepted(nonce: string): boolean {
-		return (
-			acceptedInProcess.has(scoped(this.scope, `nonce:${nonce}`)) ||
-			Object.prototype.hasOwnProperty.call(storedNonces(this.staticData), nonce)
-		);
-	}
-
-	/** Marks a payment as being processed; false when another copy is already being processed. */
-	claim(key: string): boolean {
+	/** Takes the key unless it is committed or held by another copy. Synchronous: nothing can interleave. */
+	claim(key: string): ClaimOutcome {
+		if (this.wasAccepted(key)) return 'accepted';
 		const entry = scoped(this.scope, key);
-		if (inFlight.has(entry)) return false;
+		if (inFlight.has(entry)) return 'inFlight';
 		inFlight.add(entry);
-		return true;
+		return 'claimed';
 	}
 
+	/** Gives a claimed key back: nothing ran, a later copy gets its own chance. */
 	release(key: string): void {
 		inFlight.delete(scoped(this.scope, key));
 	}
 
-	/** Records an accepted notification. Nonces older than the window are dropped: the window refuses them anyway. */
-	remember(
-		accepted: { key?: string; nonce?: string; signedAtSeconds?: number },
-		options: { toleranceSeconds: number; nowMs?: number },
-	): void {
-		if (accepted.key !== undefined) {
-			rememberInProcess(scoped(this.scope, accepted.key));
-			const payments = storedPayments(this.staticData).filter((entry) => entry !== accepted.key);
-			payments.push(accepted.key);
-			// Assigned, not mutated, so n8n sees the change and saves it.
-			this.staticData.acceptedPayments = payments.slice(-MAX_REMEMBERED_PAYMENTS);
-		}
-		if (accepted.nonce !== undefined) {
-			rememberInProcess(scoped(this.scope, `nonce:${accepted.nonce}`));
-			const oldest = (options.nowMs ?? Date.now()) / 1000 - options.toleranceSeconds;
+	/**
+	 * Remembers a key for good (a run starts) and lets go of the claim. Nonces are kept only while
+	 * the time window could still accept them; payments, the last 1000.
+	 * @param seenAtSeconds for a nonce: the signed time
+	 */
+	commit(key: string, seenAtSeconds?: number): void {
+		const entry = scoped(this.scope, key);
+		rememberInProcess(entry);
+		inFlight.delete(entry);
+		const nowMs = this.options.nowMs?.() ?? Date.now();
+		if (key.startsWith(NONCE_PREFIX)) {
+			const oldest = nowMs / 1000 - this.options.toleranceSeconds;
 			const nonces = Object.entries(storedNonces(this.staticData)).filter(([, seenAt]) => seenAt >= oldest);
-			nonces.push([accepted.nonce, accepted.signedAtSeconds ?? Math.floor((options.nowMs ?? Date.now()) / 1000)]);
+			nonces.push([key.slice(NONCE_PREFIX.length), seenAtSeconds ?? Math.floor(nowMs / 1000)]);
+			// Assigned, not mutated, so n8n sees the change and saves it.
 			this.staticData.acceptedNonces = Object.fromEntries(nonces.slice(-MAX_REMEMBERED_NONCES));
+			return;
 		}
+		const payments = storedPayments(this.staticData).filter((stored) => stored !== key);
+		payments.push(key);
+		this.staticData.acceptedPayments = payments.slice(-MAX_REMEMBERED_PAYMENTS);
 	}
 }

@@ -1,17 +1,22 @@
 /**
- * One notification in, at most one workflow run out. In order: verify (401), read (400), event filter
- * (200, no run), replay and duplicate checks (200, no run), confirmation with RM's API (409/503, no
- * run), then one run. Never throws: an error thrown here would make n8n answer 500 and record a failed
- * execution, so every outcome is an explicit answer with a generic body (no keys, tokens or internals).
+ * One notification in, at most one workflow run out. Cheapest refusal first: size (413), signature
+ * and time window (401), shape (400), event filter (200, no run), replay and duplicate checks (200 or
+ * 409, no run), confirmation with RM's API (409/503, no run), then one run. Never throws: an error
+ * thrown here would make n8n answer 500 and record a failed execution, so every outcome is an explicit
+ * answer with a generic body (no keys, tokens or internals), and the reason goes to n8n's log.
  *
  * Answers, and why RM gets them (it resends until it gets a 200):
- * - 200 `{"received":true}`: accepted, or nothing to do (event not selected, already accepted).
+ * - 200, empty body: accepted (one run started), or nothing to do (event not selected, already accepted).
+ * - 413 `{"error":"notification too large"}`: over 64 KB; RM's notifications are a few KB.
  * - 401 `{"error":"invalid signature"}`: not provably from RM, or outside the time window.
- * - 400 `{"error":"invalid notification"}`: not a `{eventType, data}` notification.
- * - 409 `{"error":"payment not confirmed"}`: RM's API does not show this payment as paid (yet). Not a
- *   200, so RM tries again: a payment still settling is accepted on a later try; a forged one never is.
- * - 409 `{"error":"notification is already being processed"}`: a copy that arrives while the same
- *   payment is being confirmed; if that one fails, RM's resend of this copy gets its own chance.
+ * - 401 `{"error":"unverified notification"}`: a GET whose data is in the query string (no signature
+ *   can cover it) while Confirm With API is off, so nothing could vouch for it.
+ * - 400 `{"error":"invalid notification"}`: not a `{eventType, data}` notification with a payment id.
+ * - 409 `{"error":"payment not confirmed"}`: RM's API does not show this payment as paid, or not as
+ *   the notification describes it. Not a 200, so RM tries again: a payment still settling is accepted
+ *   on a later try; a forged one never is.
+ * - 409 `{"error":"notification is already being processed"}`: a copy arriving while the same payment
+ *   (or the same signed request) is being handled; if that one fails, RM's resend gets its own chance.
  * - 503 `{"error":"payment could not be confirmed"}`: RM's API could not be asked; RM tries again later.
  * - 500 `{"error":"notification receiver is not configured"}`: the credential's server public key is
  *   missing or unreadable (activation checks this, but the credential can change afterwards).
@@ -23,23 +28,46 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { CREDENTIAL_TYPE } from '../transport/request';
 import { parsePublicKey } from '../transport/signature';
 import { confirmPayment } from './confirm';
-import { NotificationMemory } from './duplicates';
+import { nonceKey, NotificationMemory } from './duplicates';
 import {
-	duplicateKeyOf,
+	inFlightKeyOf,
+	MAX_NOTIFICATION_BYTES,
 	notificationFromBody,
 	notificationFromQuery,
-	signedFormOfQueryNotification,
+	paymentIdOf,
+	paymentKey,
+	RECURRING_PAYMENT,
 	type PaymentNotification,
 } from './notification';
 import { triggerOptions } from './options';
-import { VERIFICATION_FAILURE_TEXT, verifyNotification, type HeaderBag } from './verify';
+import {
+	plainNonce,
+	VERIFICATION_FAILURE_TEXT,
+	verifyNotification,
+	type HeaderBag,
+	type VerificationResult,
+} from './verify';
 
-const RECEIVED = { received: true };
 const LOG_PREFIX = 'Revenue Monster Trigger:';
+const PAID = 'SUCCESS';
 
-/** Answered by n8n with HTTP 200; no run starts. */
-function acknowledge(): IWebhookResponseData {
-	return { webhookResponse: RECEIVED };
+/**
+ * Why nothing started goes to n8n's log. While the editor listens for a test event n8n shows nothing
+ * for a request that starts no run (it keeps waiting), so there the reason is logged as a warning,
+ * which n8n's default log level prints.
+ */
+function logNoRun(context: IWebhookFunctions, reason: string, level: 'debug' | 'warn' = 'warn'): void {
+	const testEvent = context.getMode?.() === 'manual';
+	const message = `${LOG_PREFIX} ${testEvent ? 'test event: ' : ''}${reason}`;
+	if (level === 'warn' || testEvent) context.logger.warn(message);
+	else context.logger.debug(message);
+}
+
+/** 200 with an empty body (what n8n itself answers for an accepted one); no run starts. */
+function acknowledge(context: IWebhookFunctions): IWebhookResponseData {
+	const response = context.getResponseObject();
+	if (!response.headersSent) response.status(200).end();
+	return { noWebhookResponse: true };
 }
 
 /** Answered here with a non-200 status; no run starts. */
@@ -58,25 +86,6 @@ async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer> {
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0);
 }
 
-interface Received {
-	method: string;
-	rawBody: Buffer;
-	notification?: PaymentNotification;
-	/** the notification came in the query string of a bodyless GET */
-	fromQuery: boolean;
-}
-
-async function readRequest(context: IWebhookFunctions): Promise<Received> {
-	const method = (context.getRequestObject().method ?? 'POST').toUpperCase();
-	const rawBody = await rawBodyOf(context);
-	const text = rawBody.toString('utf8');
-	if (text.trim() === '' && method === 'GET') {
-		const notification = notificationFromQuery(context.getQueryData());
-		return { method, rawBody, notification, fromQuery: notification !== undefined };
-	}
-	return { method, rawBody, notification: notificationFromBody(text), fromQuery: false };
-}
-
 async function serverPublicKey(context: IWebhookFunctions): Promise<KeyObject | undefined> {
 	try {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
@@ -85,6 +94,23 @@ async function serverPublicKey(context: IWebhookFunctions): Promise<KeyObject | 
 		context.logger.error(`${LOG_PREFIX} cannot verify notifications: ${(error as Error).message}`);
 		return undefined;
 	}
+}
+
+/** What a query-string hint's item says about the payment: RM's record, in the notification's shape. */
+function confirmedFacts(eventType: string, transaction: IDataObject): IDataObject {
+	if (eventType !== RECURRING_PAYMENT) return transaction;
+	const order = (transaction.order ?? {}) as IDataObject;
+	const store = (transaction.store ?? {}) as IDataObject;
+	return {
+		amount: order.amount,
+		currency: transaction.currencyType,
+		orderId: order.id,
+		status: transaction.status,
+		storeId: store.id,
+		transactionId: transaction.transactionId,
+		createdAt: transaction.createdAt,
+		updatedAt: transaction.updatedAt,
+	};
 }
 
 export async function receiveNotification(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -98,86 +124,170 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 
 async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const options = triggerOptions(this);
-	const received = await readRequest(this);
-	const { notification } = received;
+	const method = (this.getRequestObject().method ?? 'POST').toUpperCase();
+	const rawBody = await rawBodyOf(this);
+	const headers = this.getHeaderData() as HeaderBag;
 
-	let signed: { nonce: string; signedAtSeconds: number } | undefined;
+	// Size first: nothing larger than any RM notification is parsed, canonicalised or RSA-checked.
+	if (rawBody.length > MAX_NOTIFICATION_BYTES) {
+		logNoRun(this, `refused a request (413): ${rawBody.length} bytes, over the ${MAX_NOTIFICATION_BYTES}-byte limit`);
+		return refuse(this, 413, 'notification too large');
+	}
+
+	let signed: Extract<VerificationResult, { valid: true }> | undefined;
 	if (options.verifySignature) {
 		const publicKey = await serverPublicKey(this);
 		if (!publicKey) return refuse(this, 500, 'notification receiver is not configured');
-		const result = verifyNotification(
-			publicKey,
-			{
-				method: received.method,
-				rawBody: received.rawBody,
-				headers: this.getHeaderData() as HeaderBag,
-				queryBody: received.fromQuery && notification ? signedFormOfQueryNotification(notification) : undefined,
-			},
-			{ toleranceSeconds: options.toleranceSeconds },
-		);
+		const result = verifyNotification(publicKey, { method, rawBody, headers }, { toleranceSeconds: options.toleranceSeconds });
 		if (!result.valid) {
-			this.logger.warn(`${LOG_PREFIX} refused a notification (401): ${VERIFICATION_FAILURE_TEXT[result.reason]}`);
+			logNoRun(this, `refused a notification (401): ${VERIFICATION_FAILURE_TEXT[result.reason]}`);
 			return refuse(this, 401, 'invalid signature');
 		}
 		signed = result;
 	}
 
-	if (!notification) {
-		this.logger.warn(`${LOG_PREFIX} refused a request (400): it is not a {eventType, data} notification`);
+	// A bodyless GET may carry the notification in its query string, which no RM signature covers.
+	const fromQuery = rawBody.length === 0 && method === 'GET';
+	const notification: PaymentNotification | undefined = fromQuery
+		? notificationFromQuery(this.getQueryData())
+		: notificationFromBody(rawBody.toString('utf8'));
+	if (!notification || paymentIdOf(notification) === undefined) {
+		logNoRun(this, 'refused a request (400): it is not an {eventType, data} notification naming a payment');
 		return refuse(this, 400, 'invalid notification');
+	}
+	if (signed && !fromQuery && !signed.coversBody) {
+		// Unreachable for a parsable notification ({} and null are the only bodies signed without data); kept as a guard.
+		logNoRun(this, 'refused a notification (401): its signature covers no data');
+		return refuse(this, 401, 'invalid signature');
+	}
+	if (fromQuery && !options.confirmWithApi) {
+		logNoRun(
+			this,
+			'refused a GET notification (401): its data is in the query string, which no signature covers, and Confirm With API is off',
+		);
+		return refuse(this, 401, 'unverified notification');
 	}
 	const events = this.getNodeParameter('events', []) as string[];
 	if (!events.includes(notification.eventType)) {
-		this.logger.debug(`${LOG_PREFIX} ignored a ${notification.eventType} notification (event not selected)`);
-		return acknowledge();
+		logNoRun(this, `ignored a ${notification.eventType.slice(0, 40)} notification (event not selected)`, 'debug');
+		return acknowledge(this);
 	}
 
-	const workflowId = this.getWorkflow().id ?? '';
-	const node = this.getNode();
-	const memory = new NotificationMemory(this.getWorkflowStaticData('node'), `${workflowId}:${node.id ?? node.name}`);
-	if (signed && memory.nonceWasAccepted(signed.nonce)) {
-		this.logger.debug(`${LOG_PREFIX} ignored a notification already accepted (same nonce)`);
-		return acknowledge();
-	}
-	const key = options.ignoreDuplicates ? duplicateKeyOf(notification) : undefined;
-	if (key !== undefined) {
-		if (memory.wasAccepted(key)) {
-			this.logger.debug(`${LOG_PREFIX} ignored a duplicate notification (${key})`);
-			return acknowledge();
+	return await claimConfirmAndRun(this, { notification, fromQuery, signed, headers });
+}
+
+interface Accepted {
+	notification: PaymentNotification;
+	fromQuery: boolean;
+	signed?: Extract<VerificationResult, { valid: true }>;
+	headers: HeaderBag;
+}
+
+/**
+ * Claims the request's nonce and the payment before the first `await` (so copies arriving together
+ * cannot both pass), confirms, then commits what ran or releases what did not.
+ */
+async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted): Promise<IWebhookResponseData> {
+	const { notification, fromQuery, signed } = accepted;
+	const options = triggerOptions(context);
+	const workflowId = context.getWorkflow().id ?? '';
+	const node = context.getNode();
+	const memory = new NotificationMemory(context.getWorkflowStaticData('node'), `${workflowId}:${node.id ?? node.name}`, {
+		toleranceSeconds: options.toleranceSeconds,
+	});
+	const id = paymentIdOf(notification)!;
+	const lookupKey = inFlightKeyOf(notification)!;
+	// Remembered too, so RM's resends of an accepted payment need no API call.
+	const seenLookupKey = `seen:${lookupKey}`;
+
+	// Verified or not, a request's nonce starts at most one run (unsigned ones: only byte-identical replays).
+	const nonce = signed?.nonce ?? plainNonce(accepted.headers);
+	const held = new Set<string>();
+	const release = () => {
+		for (const key of held) memory.release(key);
+		held.clear();
+	};
+	const commit = (key: string, seenAtSeconds?: number) => {
+		memory.commit(key, seenAtSeconds);
+		held.delete(key);
+	};
+
+	if (nonce !== undefined) {
+		const outcome = memory.claim(nonceKey(nonce));
+		if (outcome === 'accepted') {
+			logNoRun(context, 'ignored a notification already accepted (same nonce)', 'debug');
+			return acknowledge(context);
 		}
-		if (!memory.claim(key)) return refuse(this, 409, 'notification is already being processed');
+		if (outcome === 'inFlight') {
+			logNoRun(context, 'answered 409: the same request is being handled right now');
+			return refuse(context, 409, 'notification is already being processed');
+		}
+		held.add(nonceKey(nonce));
 	}
+	// Keys saved before this version: `eventType:id:status` (only ever SUCCESS for a run).
+	const savedByOlderVersion = `${notification.eventType}:${id}:${PAID}`;
+	if (options.ignoreDuplicates && (memory.wasAccepted(seenLookupKey) || memory.wasAccepted(savedByOlderVersion))) {
+		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
+		logNoRun(context, `ignored a duplicate notification (payment ${id} already started a run)`, 'debug');
+		return acknowledge(context);
+	}
+	if (memory.claim(lookupKey) === 'inFlight') {
+		release();
+		logNoRun(context, `answered 409: a notification for payment ${id} is being handled right now`);
+		return refuse(context, 409, 'notification is already being processed');
+	}
+	held.add(lookupKey);
 
 	try {
 		let transaction: IDataObject | undefined;
+		let key: string;
 		if (options.confirmWithApi) {
-			const confirmation = await confirmPayment.call(this, notification);
+			const confirmation = await confirmPayment.call(context, notification, fromQuery);
 			if (!confirmation.confirmed) {
 				const status = confirmation.unavailable ? 503 : 409;
-				this.logger.warn(`${LOG_PREFIX} started nothing (${status}): ${confirmation.reason}`);
+				logNoRun(context, `started nothing (${status}): ${confirmation.reason}`);
 				return confirmation.unavailable
-					? refuse(this, 503, 'payment could not be confirmed')
-					: refuse(this, 409, 'payment not confirmed');
+					? refuse(context, 503, 'payment could not be confirmed')
+					: refuse(context, 409, 'payment not confirmed');
 			}
 			transaction = confirmation.transaction;
+			key = confirmation.key;
+		} else {
+			// No API to ask: the verified notification's own id; RM only notifies successes.
+			if (notification.data.status !== PAID) {
+				logNoRun(context, `started nothing (409): the notification's status is not ${PAID}`);
+				return refuse(context, 409, 'payment not confirmed');
+			}
+			key = paymentKey(notification.eventType === RECURRING_PAYMENT ? 'order' : 'transaction', id, PAID);
 		}
 
-		memory.remember(
-			{ key, nonce: signed?.nonce, signedAtSeconds: signed?.signedAtSeconds },
-			{ toleranceSeconds: options.toleranceSeconds },
-		);
+		// No await from here on: the check and the commit cannot interleave with another copy.
+		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
+		if (options.ignoreDuplicates) {
+			if (memory.wasAccepted(key)) {
+				logNoRun(context, `ignored a duplicate notification (${key} already started a run)`, 'debug');
+				return acknowledge(context);
+			}
+			commit(key);
+			commit(seenLookupKey);
+		}
+
 		const json: IDataObject = {
 			eventType: notification.eventType,
-			data: notification.data,
+			eventKey: key,
+			data: fromQuery && transaction ? confirmedFacts(notification.eventType, transaction) : notification.data,
 			...(transaction ? { transaction } : {}),
+			// What a GET said in its query string: shown, never trusted.
+			...(fromQuery ? { unverified: { source: 'query string', data: notification.data } } : {}),
 			verified: {
 				signature: signed !== undefined,
 				...(signed ? { signedAt: new Date(signed.signedAtSeconds * 1000).toISOString() } : {}),
+				dataSigned: signed !== undefined && !fromQuery,
 				confirmedWithApi: transaction !== undefined,
 			},
 		};
-		return { workflowData: [[{ json }]], webhookResponse: RECEIVED };
+		return { workflowData: [[{ json }]] };
 	} finally {
-		if (key !== undefined) memory.release(key);
+		release();
 	}
 }

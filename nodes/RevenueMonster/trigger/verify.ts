@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'crypto';
 
-import { verifyNotificationSignature } from '../transport/signature';
+import { verifyNotificationSignatureForm } from '../transport/signature';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -26,13 +26,13 @@ export interface ReceivedNotification {
 	/** the body exactly as received; empty when there was none */
 	rawBody: string | Buffer;
 	headers: HeaderBag;
-	/** for a GET notification carried in the query: the canonical JSON of what it carries */
-	queryBody?: string;
 }
 
 export type VerificationFailure =
 	/** no X-Signature, X-Nonce-Str or X-Timestamp */
 	| 'unsigned'
+	/** X-Nonce-Str has characters RM never sends ('&', '=', spaces…), which could shift fields of the sign string */
+	| 'badNonce'
 	/** X-Timestamp is not Unix time */
 	| 'badTimestamp'
 	/** X-Timestamp is outside the allowed window */
@@ -41,15 +41,34 @@ export type VerificationFailure =
 	| 'badSignature';
 
 export type VerificationResult =
-	| { valid: true; nonce: string; signedAtSeconds: number }
+	| {
+			valid: true;
+			nonce: string;
+			signedAtSeconds: number;
+			/**
+			 * The signature covers the body's data. False for RM's sign string without a data part
+			 * (an empty, `{}` or `null` body): it proves who sent a request and when, never what it says.
+			 */
+			coversBody: boolean;
+	  }
 	| { valid: false; reason: VerificationFailure };
 
 export const VERIFICATION_FAILURE_TEXT: Record<VerificationFailure, string> = {
 	unsigned: 'it has no X-Signature, X-Nonce-Str or X-Timestamp header',
+	badNonce: 'its X-Nonce-Str is not a plain random string',
 	badTimestamp: 'its X-Timestamp is not a Unix time',
 	stale: 'its X-Timestamp is outside the allowed time window (replayed, or a clock is wrong)',
 	badSignature: "its signature does not match the credential's Server Public Key and the body received",
 };
+
+/** RM's nonces are random alphanumerics; a few URL-safe extras are tolerated, never '&', '=' or spaces. */
+const NONCE_FORM = /^[A-Za-z0-9._~-]{1,128}$/;
+
+/** The X-Nonce-Str header when it has RM's form, signed or not (replays are refused by nonce either way). */
+export function plainNonce(headers: HeaderBag): string | undefined {
+	const nonce = headerValue(headers, 'x-nonce-str');
+	return nonce !== undefined && NONCE_FORM.test(nonce) ? nonce : undefined;
+}
 
 /** Unix seconds; a 13-digit value is read as milliseconds (only for the window; the signature covers the text as sent). */
 function timestampSeconds(text: string): number | undefined {
@@ -69,6 +88,7 @@ export function verifyNotification(
 	if (!signatureHeader || !nonce || !timestamp) return { valid: false, reason: 'unsigned' };
 
 	// Cheap checks first: a flood of old or junk requests never costs an RSA verification.
+	if (!NONCE_FORM.test(nonce)) return { valid: false, reason: 'badNonce' };
 	const signedAtSeconds = timestampSeconds(timestamp);
 	if (signedAtSeconds === undefined) return { valid: false, reason: 'badTimestamp' };
 	const nowSeconds = (options.nowMs ?? Date.now()) / 1000;
@@ -77,21 +97,15 @@ export function verifyNotification(
 	// RM documents the callback sign string with method=post, and the recurring callback as GET:
 	// a GET is checked with the method it came with, then with "post".
 	const method = notification.method.toLowerCase();
-	const methods = method === 'post' ? ['post'] : [method, 'post'];
-	const bodies: Array<string | Buffer> = [notification.rawBody];
-	if (notification.queryBody !== undefined && notification.rawBody.length === 0) bodies.push(notification.queryBody);
-
-	for (const rawBody of bodies) {
-		for (const signedMethod of methods) {
-			const valid = verifyNotificationSignature(publicKey, {
-				rawBody,
-				method: signedMethod,
-				signatureHeader,
-				nonceStr: nonce,
-				timestamp,
-			});
-			if (valid) return { valid: true, nonce, signedAtSeconds };
-		}
+	for (const signedMethod of method === 'post' ? ['post'] : [method, 'post']) {
+		const form = verifyNotificationSignatureForm(publicKey, {
+			rawBody: notification.rawBody,
+			method: signedMethod,
+			signatureHeader,
+			nonceStr: nonce,
+			timestamp,
+		});
+		if (form) return { valid: true, nonce, signedAtSeconds, coversBody: form !== 'noData' };
 	}
 	return { valid: false, reason: 'badSignature' };
 }

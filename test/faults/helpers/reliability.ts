@@ -18,13 +18,19 @@ export interface FaultRow {
 	observed: string;
 	/** generated cases or input items */
 	cases: number;
-	/** bad notifications the verification path accepted (notification rows only) */
+	/** bad notifications the verification path accepted (notification and attack rows only) */
 	accepted?: number;
+	/** genuine notifications refused around the attempts (attack rows only; must be 0) */
+	genuineRejected?: number;
 	lost: number;
 	duplicateCharges: number;
 	secretsLeaked: number;
 	/** the expectation held (the test asserts the same) */
 	pass: boolean;
+	/** money attacks: requests the node sent for the money-moving call, over all cases of the row */
+	tries?: number;
+	/** a control run (a configuration built to fail): shown, but left out of the totals */
+	control?: boolean;
 }
 
 const RESULTS_DIR = path.join(__dirname, '..', '..', '..', '.bench', 'faults');

@@ -154,7 +154,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			timeout,
 		});
-		return [{ json: checkChargeOutcome(this, itemIndex, response.item as IDataObject) }];
+		return [{ json: checkChargeOutcome(this, itemIndex, response.item, response) }];
 	};
 	if (guardHours === undefined) return await charge();
 

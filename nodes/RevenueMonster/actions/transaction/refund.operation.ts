@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { revenueMonsterRequest } from '../../transport/request';
+import { apiPath } from '../../transport/url';
 import { oneOfValues, ringgitCurrency, textUpTo } from '../validation';
 import { amountField, amountFrom, currencyField, timeoutFrom, timeoutOptions } from '../fields';
 
@@ -26,7 +29,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Full',
 				value: 'FULL',
-				description: 'Give back everything that is left of the payment (its balanceAmount)',
+				description:
+					'Give back everything that is left of the payment: the node reads its balanceAmount from Revenue Monster and refunds that',
 			},
 			{
 				name: 'Partial',
@@ -39,7 +43,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	currencyField(show, 'refund'),
-	amountField(show, 'How much goes back to the customer', 'For a full refund, the balanceAmount Transaction → Get shows; a partial refund can be at most that.'),
+	// Only a partial refund asks for an amount; a full one refunds the balance Revenue Monster reports.
+	amountField(
+		{ ...show, refundType: ['PARTIAL'] },
+		'How much goes back to the customer',
+		'At most what is left of the payment (its balanceAmount, shown by Transaction → Get).',
+	),
 	{
 		displayName: 'Reason',
 		name: 'reason',
@@ -54,6 +63,33 @@ export const description: INodeProperties[] = [
 ];
 
 /**
+ * What is left to refund of a payment, read from Revenue Monster (a read: safe to retry). RM wants a full
+ * refund's amount to be exactly this balance, so the user never has to look it up.
+ */
+async function balanceOf(context: IExecuteFunctions, itemIndex: number, transactionId: string): Promise<number> {
+	const response = await revenueMonsterRequest.call(context, {
+		method: 'GET',
+		path: apiPath('/v3/payment/transaction', transactionId),
+		itemIndex,
+	});
+	const transaction = (response.item ?? {}) as IDataObject;
+	const balance = transaction.balanceAmount;
+	if (typeof balance !== 'number' || !Number.isSafeInteger(balance) || balance <= 0) {
+		const status = typeof transaction.status === 'string' ? transaction.status : 'unknown';
+		throw new NodeOperationError(
+			context.getNode(),
+			`Nothing left to refund: transaction ${transactionId} has a balance of ${String(balance ?? 0)} cents (status ${status})`,
+			{
+				itemIndex,
+				description:
+					'Revenue Monster reports no balance on this payment (already fully refunded or reversed, or not paid). Nothing was sent.',
+			},
+		);
+	}
+	return balance;
+}
+
+/**
  * Gives money back to the customer's card, wallet or bank. Outputs the transaction afterwards
  * (status FULL_REFUNDED or PARTIAL_REFUNDED, balanceAmount what is left). Never retried when the
  * answer is lost (transport), so a refund is never made twice.
@@ -62,18 +98,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const transactionId = textUpTo(this, itemIndex, 'Transaction ID', this.getNodeParameter('transactionId', itemIndex), {
 		required: true,
 	});
-	const body: IDataObject = {
-		transactionId,
-		refund: {
-			type: oneOfValues(this, itemIndex, 'Refund Type', this.getNodeParameter('refundType', itemIndex), [
-				'FULL',
-				'PARTIAL',
-			] as const),
-			currencyType: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
-			amount: amountFrom(this, itemIndex),
-		},
-		reason: textUpTo(this, itemIndex, 'Reason', this.getNodeParameter('reason', itemIndex), { required: true }),
-	};
+	const type = oneOfValues(this, itemIndex, 'Refund Type', this.getNodeParameter('refundType', itemIndex), [
+		'FULL',
+		'PARTIAL',
+	] as const);
+	const currencyType = ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex));
+	const reason = textUpTo(this, itemIndex, 'Reason', this.getNodeParameter('reason', itemIndex), { required: true });
+	const amount =
+		type === 'FULL' ? await balanceOf(this, itemIndex, transactionId) : amountFrom(this, itemIndex);
+	const body: IDataObject = { transactionId, refund: { type, currencyType, amount }, reason };
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'POST',
 		path: '/v3/payment/refund',
