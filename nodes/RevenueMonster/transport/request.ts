@@ -4,6 +4,7 @@
  * settings apply. Retries only what cannot double-charge: 429s, and reads.
  */
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -117,6 +118,30 @@ function outcomeUnknownError(
 	});
 }
 
+/**
+ * The credential, read once per node execution. Without it n8n reads and decrypts the credential from
+ * its database on every request; passed as `credentialsDecrypted`, that one object is used for every
+ * request of the execution, and the token n8n fetches (first use, after a 401) is written into it and
+ * to the database, so the following requests sign with the new token (docs/PERFORMANCE.md).
+ */
+const credentialsOfExecution = new WeakMap<object, Promise<ICredentialsDecrypted>>();
+
+function credentialsReadOnce(context: RevenueMonsterContext): Promise<ICredentialsDecrypted | undefined> | undefined {
+	// Only a node execution runs many requests; editor look-ups and webhooks keep n8n's own read.
+	if (typeof (context as IExecuteFunctions).getInputData !== 'function') return undefined;
+	let credentials = credentialsOfExecution.get(context);
+	if (!credentials) {
+		const details = context.getNode().credentials?.[CREDENTIAL_TYPE];
+		credentials = context
+			.getCredentials(CREDENTIAL_TYPE)
+			.then((data) => ({ id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_TYPE, data }));
+		credentialsOfExecution.set(context, credentials);
+		// A credential that cannot be read is left to n8n's own read, which reports it as usual.
+		credentials.catch(() => credentialsOfExecution.delete(context));
+	}
+	return credentials.catch(() => undefined);
+}
+
 /** Calls RM and returns its JSON body; throws NodeApiError for any error body, also inside HTTP 200. */
 export async function revenueMonsterRequest(
 	this: RevenueMonsterContext,
@@ -132,6 +157,7 @@ export async function revenueMonsterRequest(
 		let failure: FailedCall;
 		await throttle?.wait();
 		try {
+			const credentialsDecrypted = await credentialsReadOnce(this);
 			const body = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				CREDENTIAL_TYPE,
@@ -143,7 +169,10 @@ export async function revenueMonsterRequest(
 					json: true,
 					timeout: request.timeout ?? 60_000,
 				},
-				tokenRetryStatus ? { preAuthenticationRetryStatusCode: [401, tokenRetryStatus] } : undefined,
+				{
+					...(credentialsDecrypted ? { credentialsDecrypted } : {}),
+					...(tokenRetryStatus ? { preAuthenticationRetryStatusCode: [401, tokenRetryStatus] } : {}),
+				},
 			)) as IDataObject;
 			const rmError = revenueMonsterErrorOf(body);
 			if (!rmError) return body ?? {};
