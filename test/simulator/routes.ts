@@ -45,7 +45,8 @@ function text(body: Json, field: string, options: { required?: boolean; max?: nu
 		return '';
 	}
 	if (typeof value !== 'string') fail(field, 'must be a string');
-	if (options.max !== undefined && value.length > options.max) fail(field, `must be at most ${options.max} characters`);
+	// Limits in Unicode code points, as Go's validators count runes (see characterCount in the node).
+	if (options.max !== undefined && [...value].length > options.max) fail(field, `must be at most ${options.max} characters`);
 	return value;
 }
 

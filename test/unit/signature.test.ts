@@ -103,7 +103,7 @@ describe('canonical JSON edge cases', () => {
 		expect(Buffer.from(signDataOf(canonical)!, 'base64').toString('utf8')).toBe(canonical);
 	});
 
-	it('sorts by UTF-16 code units (uppercase before lowercase)', () => {
+	it('sorts ASCII keys by their bytes (uppercase before lowercase)', () => {
 		expect(canonicalJson({ b: 1, B: 2, a: 3, _: 4 })).toBe('{"B":2,"_":4,"a":3,"b":1}');
 	});
 

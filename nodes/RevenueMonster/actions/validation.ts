@@ -65,6 +65,17 @@ export function amountInCents(
 	return cents;
 }
 
+/**
+ * Characters as RM's Go server counts them for its length limits: Unicode code points (Go runes).
+ * RM's validation is not public; its Go code uses go-playground/validator tags (rm-go-sdk), whose
+ * `max` on a string counts runes. So an emoji is 1 (JavaScript's .length says 2), a flag 2, and a
+ * lone surrogate 1, since it arrives as U+FFFD (see canonical JSON in transport/signature.ts).
+ */
+export function characterCount(text: string): number {
+	// String iteration yields code points, and a lone surrogate on its own.
+	return [...text].length;
+}
+
 /** A required or optional text with a maximum length; returns the trimmed text ('' when absent). */
 export function textUpTo(
 	context: IExecuteFunctions,
@@ -77,13 +88,14 @@ export function textUpTo(
 	if (options.required && text === '') {
 		throw invalidParameter(context, itemIndex, field, value, 'is required');
 	}
-	if (options.max !== undefined && text.length > options.max) {
+	const length = options.max === undefined ? 0 : characterCount(text);
+	if (options.max !== undefined && length > options.max) {
 		throw invalidParameter(
 			context,
 			itemIndex,
 			field,
 			value,
-			`is ${text.length} characters long; Revenue Monster accepts at most ${options.max}`,
+			`is ${length} characters long; Revenue Monster accepts at most ${options.max}`,
 		);
 	}
 	return text;

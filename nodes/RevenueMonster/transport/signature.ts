@@ -14,14 +14,60 @@ import {
 
 export const SIGN_TYPE = 'sha256';
 
+// ---------------------------------------------------------------------------------------------
+// Canonical JSON: byte for byte what RM's Go server makes of a body it receives. Its SDK shows the
+// sequence (signature.go): mxj.NewMapJson (encoding/json decodes into map[string]interface{}, numbers
+// as float64) → m.Json(true) (encoding/json.Marshal, HTML-safe) → json.Compact; `{}`/`null` sign no
+// data. test/differential runs that sequence in real Go against this code. What follows from it:
+// - keys sorted by their UTF-8 bytes (Go compares strings bytewise), at every depth;
+// - strings: `"` `\` `\n` `\r` `\t` `\b` `\f` short escapes, other C0 controls as lowercase \u00xx,
+//   `<>&` and U+2028/U+2029 as lowercase \u escapes, everything else raw UTF-8;
+// - a lone surrogate (half an emoji, e.g. from .slice()) becomes U+FFFD, as Go's decoder makes it;
+// - numbers as float64: JavaScript's shortest round-trip form, which is Go's form too, `-0` included.
+// Go <= 1.21 wrote U+0008/U+000C as \u0008/\u000c; outgoing requests use the Go >= 1.22 form
+// (every supported Go since August 2024); canonicalJsonForms gives both for verifying notifications.
+// ---------------------------------------------------------------------------------------------
+
 /** Characters RM's Go encoder escapes that JSON.stringify leaves raw. */
 const GO_HTML_ESCAPES = /[<>&\u2028\u2029]/g;
 
+/** A high surrogate without its low half, or a low one without its high half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text Go holds after decoding: every lone surrogate replaced by U+FFFD. */
+function wellFormed(text: string): string {
+	return text.replace(LONE_SURROGATE, '\ufffd');
+}
+
 function quoteJsonString(text: string): string {
-	return JSON.stringify(text).replace(
+	return JSON.stringify(wellFormed(text)).replace(
 		GO_HTML_ESCAPES,
 		(char) => '\\u' + char.charCodeAt(0).toString(16).padStart(4, '0'),
 	);
+}
+
+/**
+ * Orders well-formed strings by code point, which is their UTF-8 byte order (Go's). Plain `<`
+ * compares UTF-16 code units, which puts U+E000–U+FFFF after the surrogate pairs of U+10000 and up.
+ */
+export function compareUtf8(a: string, b: string): number {
+	const shorter = Math.min(a.length, b.length);
+	for (let index = 0; index < shorter; index++) {
+		let x = a.charCodeAt(index);
+		let y = b.charCodeAt(index);
+		if (x === y) continue;
+		// Move surrogates (U+D800–U+DFFF) above U+E000–U+FFFF, where the code points they encode sort.
+		if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000;
+		if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000;
+		return x - y;
+	}
+	return a.length - b.length;
+}
+
+function encodeNumber(value: number): string {
+	if (!Number.isFinite(value)) throw new TypeError('Cannot sign a non-finite number');
+	// JSON.stringify(-0) is "0"; Go's float64 -0 prints "-0".
+	return Object.is(value, -0) ? '-0' : JSON.stringify(value);
 }
 
 function encodeCanonical(value: unknown): string | undefined {
@@ -30,9 +76,12 @@ function encodeCanonical(value: unknown): string | undefined {
 		case 'string':
 			return quoteJsonString(value);
 		case 'number':
-			if (!Number.isFinite(value)) throw new TypeError('Cannot sign a non-finite number');
-			return JSON.stringify(value);
+			return encodeNumber(value);
 		case 'bigint':
+			// RM's server reads every number as a float64; a larger integer would arrive changed.
+			if (value > BigInt(2 ** 53) || value < -BigInt(2 ** 53)) {
+				throw new TypeError('Cannot sign an integer beyond 2^53: Revenue Monster reads numbers as float64');
+			}
 			return value.toString();
 		case 'boolean':
 			return value ? 'true' : 'false';
@@ -49,18 +98,19 @@ function encodeCanonical(value: unknown): string | undefined {
 	if (typeof withToJson.toJSON === 'function') return encodeCanonical(withToJson.toJSON());
 
 	const record = value as Record<string, unknown>;
-	const members: string[] = [];
-	// Default sort compares UTF-16 code units: the "plain code-unit order" RM sorts by.
-	for (const key of Object.keys(record).sort()) {
+	// Keys that differ only in their lone surrogates meet as one key in Go's map; the last one wins there.
+	const members = new Map<string, string>();
+	for (const key of Object.keys(record)) {
 		const encoded = encodeCanonical(record[key]);
-		if (encoded !== undefined) members.push(quoteJsonString(key) + ':' + encoded);
+		if (encoded !== undefined) members.set(wellFormed(key), encoded);
 	}
-	return '{' + members.join(',') + '}';
+	const keys = [...members.keys()].sort(compareUtf8);
+	return '{' + keys.map((key) => quoteJsonString(key) + ':' + members.get(key)).join(',') + '}';
 }
 
 /**
- * The JSON RM's server re-encodes a body to: keys sorted at every depth, compact, `<>&` and
- * U+2028/U+2029 escaped as lowercase \u00XX, everything else raw UTF-8.
+ * The JSON RM's server re-encodes a body to (see the notes above): keys in UTF-8 byte order at every
+ * depth, compact, Go's string escaping, lone surrogates as U+FFFD, numbers as Go prints float64.
  */
 export function canonicalJson(value: unknown): string {
 	return encodeCanonical(value) ?? 'null';
