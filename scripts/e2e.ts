@@ -156,6 +156,13 @@ async function run(): Promise<void> {
 	list.section("CLI: look-ups (FPX banks, transactions, a customer's orders, checkout status, FPX direct checkout)");
 	await lookUps(customers, checkout?.checkoutId, billing?.paidOrderId);
 
+	list.section('CLI: the same billing run again (the charge guard: Skip If Charged Within)');
+	if (customers && billing) await billingRunAgain(customers);
+	else list.skip('billing run again', 'the first billing run did not complete');
+
+	list.section('CLI: card payments (Card Details, Saved Card) and a DAILY recurring customer');
+	await cardPayments();
+
 	list.section('one token, valid signatures');
 	const apiCalls = simulator.apiLog();
 	list.check(
@@ -175,13 +182,18 @@ async function run(): Promise<void> {
 	const refund = example(WORKFLOWS.refundForm.id);
 	const canNotify = skipIfMissing('payment notification workflow', notification);
 	const canRefund = skipIfMissing('refund form workflow', refund);
+	const dunningWorkflow = example(WORKFLOWS.dunning.id);
 	if (canNotify) await n8n.publish(notification.id);
 	if (canRefund) await n8n.publish(refund.id);
+	await n8n.publish(dunningWorkflow.id);
+	const serverStartedAt = new Date().toISOString();
 	await n8n.start();
 	list.note(`n8n started on ${n8n.baseUrl}; logged in as the owner through the REST API`);
 
 	if (canNotify) await notifications(notification, checkout, customers, billing?.paidOrderId);
 	if (canRefund) await refunds(refund, checkout?.transactionId);
+	if (customers) await dunning(dunningWorkflow, customers[0], serverStartedAt);
+	else list.skip('dunning', 'no subscriber with a saved card');
 
 	list.section('after the server ran');
 	list.check(
@@ -257,9 +269,10 @@ async function credentialTest(): Promise<void> {
 async function publishedTypes(): Promise<void> {
 	const types = (await n8n!.get<Array<{ name: string }>>('/types/nodes.json')).map((type) => type.name);
 	list.check(
-		'n8n lists n8n-nodes-revenuemonster.revenueMonster and .revenueMonsterTrigger',
+		'n8n lists n8n-nodes-revenuemonster.revenueMonster, .revenueMonsterTrigger and .revenueMonsterTransactionTrigger',
 		types.includes('n8n-nodes-revenuemonster.revenueMonster') &&
-			types.includes('n8n-nodes-revenuemonster.revenueMonsterTrigger'),
+			types.includes('n8n-nodes-revenuemonster.revenueMonsterTrigger') &&
+			types.includes('n8n-nodes-revenuemonster.revenueMonsterTransactionTrigger'),
 		types.filter((type) => type.includes('revenue')),
 	);
 }
@@ -381,7 +394,7 @@ async function sendPaymentLink(
 	const stored = simulator!.state.checkouts.get(checkoutId);
 	list.check(
 		'a hosted checkout of RM 150.00 exists, waiting for payment',
-		stored?.status === 'IN_PROCESS' && (stored.order as Json).amount === 15000,
+		stored?.status === '' && stored.transactionId === '' && (stored.order as Json).amount === 15000,
 		stored,
 	);
 	list.check(
@@ -465,10 +478,222 @@ async function weeklyBilling(customers: Customer[]): Promise<{ paidOrderId: stri
 	return aisyahTransaction ? { paidOrderId: aisyahTransaction.order.id } : undefined;
 }
 
+/**
+ * The billing workflow run a second time (after a crash, a fix, an impatient click): Aisyah, already
+ * charged this week, is not charged again; her item says alreadyCharged with her first transaction.
+ * Ben's charge failed, so the guard lets it through again (and his bank declines it again).
+ */
+async function billingRunAgain(customers: Customer[]): Promise<void> {
+	const [aisyah, ben, chen] = customers;
+	const billing = billingFor(
+		[
+			{ customerId: aisyah.id, email: aisyah.email, plan: 'Weekly veg box', amountInCents: 2990 },
+			{ customerId: ben.id, email: ben.email, plan: 'Weekly veg box', amountInCents: 2990 },
+			{ customerId: chen.id, email: chen.email, plan: 'Family box', amountInCents: 4590 },
+		],
+		n8n!.baseUrl,
+	);
+	const aisyahOrders = () => simulator!.state.customerOrders.filter((order) => order.customerId === aisyah.id);
+	const firstCharge = aisyahOrders()[0];
+	simulator!.addFault({ kind: 'decline', method: 'POST', path: `/v3/customer/${ben.id}/order`, reason: '9010' });
+	const chargesBefore = chargeCalls().length;
+	const data = await execute(billing);
+	if (!data) return;
+	const charges = chargeCalls().slice(chargesBefore);
+	list.check(
+		'second run: one charge sent (Ben, whose first charge failed); Aisyah not charged again',
+		charges.length === 1 && charges[0].path.includes(ben.id) && aisyahOrders().length === 1,
+		{ charges: charges.map((c) => c.path), aisyahOrders: aisyahOrders().length },
+	);
+	const skipped = nodeOutput(data, 'Already billed: not charged again');
+	list.check(
+		"second run: Aisyah's item says alreadyCharged, with her first charge's transaction, paid",
+		skipped.length === 1 &&
+			skipped[0].alreadyCharged === true &&
+			skipped[0].paid === true &&
+			skipped[0].transactionId === firstCharge?.transactionId,
+		skipped,
+	);
+	list.check(
+		'second run: nothing recorded as a new payment; Ben to the follow-up again',
+		nodeOutput(data, 'Record payment').length === 0 && nodeOutput(data, 'Follow up with customer').length === 1,
+	);
+	const guardReads = simulator!
+		.apiLog()
+		.filter((entry) => entry.method === 'GET' && /^\/v3\/customer\/[^/]+\/orders$/.test(entry.path));
+	list.check(
+		"the guard read the customers' orders from RM, signed",
+		guardReads.length >= 2 && guardReads.every((entry) => entry.signatureValid),
+		guardReads.length,
+	);
+}
+
+/**
+ * The published dunning workflow: its Transaction Trigger polls every minute. A recurring charge that
+ * RM itself runs and the bank declines (never notified by RM) starts exactly one execution, within
+ * two polls, ending in the email with the order's paymentUrl.
+ */
+async function dunning(workflow: WorkflowJson, customer: Customer, serverStartedAt: string): Promise<void> {
+	list.section('server: dunning (examples/dunning.json): a declined charge found by the Transaction Trigger');
+	// Calls to the list since the server started (the CLI look-ups read it before).
+	const listCalls = () =>
+		simulator!.apiLog().filter((entry) => entry.path === '/v3/payment/transactions' && entry.at >= serverStartedAt);
+	await waitFor('the activation poll of the Transaction Trigger', async () => (listCalls().length > 0 ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 500,
+		while: n8n!.serverProcess,
+	});
+	const failedBefore = simulator!.state.transactions.filter((t) => t.status === 'FAILED' && t.type === 'RECURRING_PAYMENT');
+	list.check(
+		`the first poll starts nothing, though ${failedBefore.length} declined charges are already there`,
+		failedBefore.length > 0 && (await finishedExecutions(workflow.id)).length === 0,
+	);
+	const pollsBefore = listCalls().length;
+	const declined = simulator!.runScheduledCharge(customer.id, 2990, '9010') as unknown as { transactionId: string };
+	list.note(`RM's schedule charged ${customer.email}: declined, transaction ${declined.transactionId}`);
+	const [started] = await waitFor(
+		'the execution started by the Transaction Trigger',
+		async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length > 0 ? done : undefined;
+		},
+		{ timeoutMs: 150_000, intervalMs: 1_000, while: n8n!.serverProcess },
+	);
+	const polls = listCalls().length - pollsBefore;
+	list.check(`it started within two polls (${polls} list calls since the charge)`, polls >= 1 && polls <= 2, polls);
+	const run = (await runOf(started.id)).data;
+	const [event] = nodeOutput(run, 'Failed recurring charge');
+	const [email] = nodeOutput(run, 'Email to customer');
+	const order = simulator!.state.customerOrders.find((candidate) => candidate.transactionId === declined.transactionId);
+	list.check(
+		'the trigger item is the declined charge, with eventKey transaction:FAILED',
+		event?.transactionId === declined.transactionId &&
+			event?.status === 'FAILED' &&
+			event?.eventKey === `${declined.transactionId}:FAILED`,
+		event,
+	);
+	list.check(
+		"the email goes to the customer with the failed order's paymentUrl",
+		started.status === 'success' &&
+			email?.to === customer.email &&
+			typeof email?.paymentUrl === 'string' &&
+			email.paymentUrl !== '' &&
+			email.paymentUrl === order?.paymentUrl &&
+			String(email.text).includes(String(email.paymentUrl)),
+		{ status: started.status, email },
+	);
+	// One more poll: the same failure must not start a second run.
+	const pollsSeen = listCalls().length;
+	await waitFor('the next poll', async () => (listCalls().length > pollsSeen ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 1_000,
+		while: n8n!.serverProcess,
+	});
+	await sleep(3_000);
+	const all = await n8n!.executions(workflow.id);
+	list.check('exactly one execution after the next poll too', all.length === 1, all.map((e) => e.status));
+
+	// n8n restarts (the poller's memory must come from the database); meanwhile RM declines another charge.
+	await n8n!.stop();
+	const another = simulator!.runScheduledCharge(customer.id, 2990, '9011') as unknown as { transactionId: string };
+	await n8n!.start();
+	const afterRestart = await waitFor(
+		'the execution for the charge declined while n8n was down',
+		async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length >= 2 ? done : undefined;
+		},
+		{ timeoutMs: 150_000, intervalMs: 1_000, while: n8n!.serverProcess },
+	);
+	const newest = (await runOf(afterRestart[0].id)).data;
+	const events = nodeOutput(newest, 'Failed recurring charge');
+	list.check(
+		'after a restart: the charge declined while n8n was down starts one execution, the earlier one does not come again',
+		events.length === 1 && events[0].transactionId === another.transactionId,
+		events.map((event) => event.eventKey),
+	);
+	const pollsAfterRestart = listCalls().length;
+	await waitFor('a poll after that', async () => (listCalls().length > pollsAfterRestart ? true : undefined), {
+		timeoutMs: 90_000,
+		intervalMs: 1_000,
+		while: n8n!.serverProcess,
+	});
+	await sleep(3_000);
+	const total = await n8n!.executions(workflow.id);
+	list.check('still two executions in all after the next poll', total.length === 2, total.length);
+}
+
 function chargeCalls() {
 	return simulator!
 		.apiLog()
 		.filter((entry) => entry.method === 'POST' && /^\/v3\/customer\/[^/]+\/order$/.test(entry.path));
+}
+
+/**
+ * Issue 10 in a real n8n: a Saved Card payment sends card.isSave: true and the token survives it; a
+ * Card Details payment outputs the url the customer completes and is not paid; a DAILY recurring
+ * customer is created without recurringTarget.
+ */
+async function cardPayments(): Promise<void> {
+	const userId = `e2e-card-${process.pid}`;
+	const token = simulator!.state.saveCardToken(userId, {
+		isSave: true,
+		name: 'TAN AH KOW',
+		label: '411111******1111',
+		lastFourNo: '1111',
+		month: 12,
+		year: 2039,
+	}).token;
+	let workflow = replaceEverywhere(fixture('card-payments.json'), 'CARD_CUSTOMER', userId);
+	workflow = replaceEverywhere(workflow, 'SAVED_CARD_TOKEN', token);
+	workflow = replaceEverywhere(workflow, 'ORDER_ID_CARD', `E2E-CARD-${process.pid}`);
+	workflow = replaceEverywhere(workflow, 'ORDER_ID_TOKEN', `E2E-TOKEN-${process.pid}`);
+	await n8n!.importWorkflows([workflow], WORK_DIR);
+	const bodies: Array<{ path: string; body: Json | undefined }> = [];
+	simulator!.onApiRequest = (request) => bodies.push({ path: request.path, body: request.body });
+	const data = await execute(workflow);
+	simulator!.onApiRequest = undefined;
+	if (!data) return;
+
+	const [card] = nodeOutput(data, 'Pay with card details');
+	const cardCheckout = simulator!.state.checkouts.get(String(card?.checkoutId ?? ''));
+	list.check(
+		'Card Details outputs the url the customer completes (3-D Secure), with paid: false',
+		typeof card?.url === 'string' && card.url !== '' && card.paid === false && card.status === 'PENDING',
+		card,
+	);
+	list.check(
+		'…and nothing was paid: the checkout has no transaction',
+		cardCheckout !== undefined && cardCheckout.status === '' && cardCheckout.transactionId === '',
+		cardCheckout && { status: cardCheckout.status, transactionId: cardCheckout.transactionId },
+	);
+	list.check('…and the output shows no card number', !JSON.stringify(card ?? {}).match(/4111[\s-]*1111[\s-]*1111[\s-]*1111/));
+
+	const [saved] = nodeOutput(data, 'Pay with saved card');
+	const tokenRequest = bodies.find(
+		(entry) => entry.path === '/v3/payment/online/checkout' && (entry.body?.card as Json | undefined)?.isToken === true,
+	);
+	list.check(
+		'Saved Card sent card.isSave: true ("GoBiz w/ Token": else RM deletes the card)',
+		(tokenRequest?.body?.card as Json | undefined)?.isSave === true,
+		tokenRequest?.body?.card && { ...(tokenRequest.body.card as Json), no: '(token)' },
+	);
+	list.check('…was paid', saved?.paid === true && saved?.status === 'SUCCESS', saved);
+	list.check(
+		'…and the saved card still exists afterwards',
+		(simulator!.state.cardTokens.get(userId) ?? []).some((entry) => entry.token === token),
+		(simulator!.state.cardTokens.get(userId) ?? []).length,
+	);
+
+	const [daily] = nodeOutput(data, 'Daily recurring customer');
+	const dailyRequest = bodies.find((entry) => entry.path === '/v3/recurring-payment');
+	list.check(
+		'a DAILY recurring customer is created without recurringTarget',
+		(daily?.recurringPayment as Json | undefined)?.recurringInterval === 'DAILY' &&
+			dailyRequest !== undefined &&
+			!('recurringTarget' in (dailyRequest.body ?? {})),
+		dailyRequest?.body,
+	);
 }
 
 async function lookUps(
@@ -507,13 +732,14 @@ async function lookUps(
 		orders,
 	);
 	const [checkout] = nodeOutput(data, 'Checkout status');
-	list.check('the checkout is still unpaid', checkout?.status === 'IN_PROCESS', checkout);
+	// "Online Payment" page: SUCCESS, FAILED, CANCELLED or EXPIRED; an open checkout has none of them yet.
+	list.check('the checkout is still unpaid', checkout?.status === '' && checkout?.transactionId === '', checkout);
 	const [fpx] = nodeOutput(data, 'Pay by FPX');
 	list.check(
 		'direct checkout by FPX (test bank) gives the bank page URL, nothing paid yet',
 		typeof fpx?.url === 'string' &&
 			fpx.url.includes(checkoutId) &&
-			simulator!.state.checkouts.get(checkoutId)?.status === 'IN_PROCESS',
+			simulator!.state.checkouts.get(checkoutId)?.status === '',
 		fpx,
 	);
 	const [paid] = nodeOutput(data, 'Paid charge by order ID');

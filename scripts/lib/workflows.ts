@@ -27,6 +27,7 @@ export const WORKFLOWS = {
 	checkoutLink: { file: 'checkout-link.json', id: 'rmCheckoutLink01' },
 	notification: { file: 'payment-notification.json', id: 'rmPaymentNotify1' },
 	refundForm: { file: 'refund-form.json', id: 'rmRefundForm0001' },
+	dunning: { file: 'dunning.json', id: 'rmDunningFailed1' },
 } as const;
 
 export interface WorkflowNode {

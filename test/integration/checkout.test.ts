@@ -144,6 +144,24 @@ describe('create', () => {
 		expect(simulator.apiLog().at(-1)).toMatchObject({ method: 'POST', path: '/v3/payment/online', status: 200, signatureValid: true });
 	});
 
+	it('Open One Method Directly: the url opens that method ("Individual Payment Checkout"), the page stays in checkoutUrl', async () => {
+		const { outputs, error } = await run(createParameters({ additionalFields: { individualMethod: 'TNG_MY' } }));
+		expect(error).toBeUndefined();
+		const { checkoutId, url, checkoutUrl } = outputs[0][0].json as Record<string, string>;
+		expect(checkoutUrl).toBe(`${simulator.url}/sim/checkout/${checkoutId}`);
+		expect(url).toBe(`${checkoutUrl}?method=TNG_MY`);
+		const rewritten = await run(createParameters({ additionalFields: { individualMethod: 'GRABPAY_MY', methods: ['GRABPAY_MY', 'TNG_MY'] } }));
+		expect(rewritten.error).toBeUndefined();
+		expect(rewritten.outputs[0][0].json.url).toBe(`${rewritten.outputs[0][0].json.checkoutUrl}?method=GRABPAY_MY`);
+	});
+
+	it('Open One Method Directly refuses a method the checkout does not offer, before sending', async () => {
+		const before = simulator.apiLog().length;
+		const { error } = await run(createParameters({ additionalFields: { individualMethod: 'BOOST_MY', methods: ['TNG_MY'] } }));
+		expect(error?.message).toMatch(/^Invalid Open One Method Directly in item 0: "BOOST_MY" is not one of the Payment Methods/);
+		expect(simulator.apiLog().length).toBe(before);
+	});
+
 	it('sends the additional fields: methods, order detail and data, customer', async () => {
 		const orderId = nextOrderId();
 		const { outputs, error } = await run(
@@ -256,7 +274,8 @@ describe('get', () => {
 		const checkoutId = await createCheckout();
 		const open = await run({ resource: 'checkout', operation: 'get', checkoutId });
 		expect(open.error).toBeUndefined();
-		expect(open.outputs[0][0].json).toMatchObject({ id: checkoutId, status: 'IN_PROCESS', transactionId: '', order: { amount: 1250 } });
+		// "Online Payment" page: a checkout's status is SUCCESS, FAILED, CANCELLED or EXPIRED; an open one has none yet.
+		expect(open.outputs[0][0].json).toMatchObject({ id: checkoutId, status: '', transactionId: '', order: { amount: 1250 } });
 
 		const transaction = simulator.payCheckout(checkoutId, 'TNG_MY') as { transactionId: string };
 		const paid = await run({ resource: 'checkout', operation: 'get', checkoutId });
@@ -274,7 +293,7 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'url', { method: 'TNG_MY' }));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}` });
+		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
 	});
 
 	it('qrcode: the QR code as JSON and as a PNG file in binary "qrCode"', async () => {
@@ -282,8 +301,11 @@ describe('pay', () => {
 		const { outputs, error } = await run(pay(checkoutId, 'qrcode', { method: 'MAYBANK_MY' }));
 		expect(error).toBeUndefined();
 		const item = outputs[0][0];
-		expect(item.json).toMatchObject({ type: 'QRCODE', qrcode: { data: `${simulator.url}/sim/checkout/${checkoutId}` } });
+		expect(item.json).toMatchObject({ type: 'QRCODE', qrcode: { data: `${simulator.url}/sim/checkout/${checkoutId}` }, checkoutId });
 		expectPng(item, 'qrCode');
+		// The image is the binary file; the JSON does not carry a second, base64 copy of it.
+		expect(item.json.qrcode).not.toHaveProperty('base64Image');
+		expect(JSON.stringify(item.json)).not.toContain(item.binary!.qrCode.data.slice(0, 40));
 		expect(item.binary!.qrCode.fileName).toBe(`checkout-${checkoutId}-qr.png`);
 	});
 
@@ -291,7 +313,8 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'duitnowQrcode', { binaryPropertyName: 'duitnow' }));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toMatchObject({ type: 'DUITNOW_QRCODE' });
+		expect(outputs[0][0].json).toMatchObject({ type: 'DUITNOW_QRCODE', checkoutId });
+		expect(outputs[0][0].json.qrcode).not.toHaveProperty('base64Image');
 		expectPng(outputs[0][0], 'duitnow');
 	});
 
@@ -324,7 +347,7 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'fpx', { bankCode: 'ABB0233:B2C' }));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}` });
+		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
 	});
 
 	it('fpx: an offline bank is RM’s error, with its code', async () => {
@@ -337,30 +360,47 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'gobiz'));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}` });
-		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('IN_PROCESS');
+		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
+		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('');
 	});
 
-	it('gobizCard: charges the card at once and outputs the paid transaction, without the card number or CVC', async () => {
+	/** The customer's browser opening the URL a card payment gave (the simulator passes 3-D Secure at once). */
+	async function completeAtUrl(url: string): Promise<void> {
+		const response = await fetch(url, { redirect: 'manual' });
+		expect(response.status).toBe(302);
+	}
+
+	it('gobizCard: outputs the url where the customer completes the payment; nothing is paid before ("GoBiz w/ Card")', async () => {
 		const checkoutId = await createCheckout({ amount: 4990 });
 		const result = await run(pay(checkoutId, 'gobizCard', cardParameters()), cardItem());
 		expect(result.error).toBeUndefined();
-		expect(result.outputs[0][0].json).toMatchObject({
-			paid: true,
-			status: 'SUCCESS',
-			method: 'GOBIZ',
-			finalAmount: 4990,
+		const output = result.outputs[0][0].json;
+		expect(output).toEqual({
+			type: 'URL',
+			url: expect.stringContaining(`/sim/checkout/${checkoutId}`),
+			checkoutId,
+			paid: false,
+			status: 'PENDING',
 		});
-		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('SUCCESS');
+		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('');
+		expect(simulator.state.transactionByOrderId(simulator.state.checkouts.get(checkoutId)!.order.id as string)).toBeUndefined();
 		expect(visible(result)).not.toContain(TEST_CARD);
 		expect(visible(result)).not.toContain(`"${TEST_CVC}"`);
+
+		await completeAtUrl(output.url as string);
+		const paid = await run({ resource: 'checkout', operation: 'get', checkoutId });
+		expect(paid.outputs[0][0].json).toMatchObject({ status: 'SUCCESS' });
+		const transaction = simulator.state.transactionById(paid.outputs[0][0].json.transactionId as string)!;
+		expect(transaction).toMatchObject({ method: 'GOBIZ', finalAmount: 4990, order: { currencyType: 'MYR' } });
 	});
 
-	it('gobizCard with Save Card, then gobizToken charges the saved card', async () => {
+	it('gobizCard with Save Card, then gobizToken charges the saved card and keeps it (isSave: true)', async () => {
 		const userId = `customer-${Date.now()}`;
 		const first = await createCheckout({ additionalFields: { customerUserId: userId } });
 		const saved = await run(pay(first, 'gobizCard', cardParameters({ saveCard: true })), cardItem());
 		expect(saved.error).toBeUndefined();
+		expect(simulator.state.cardTokens.get(userId) ?? []).toHaveLength(0);
+		await completeAtUrl(saved.outputs[0][0].json.url as string);
 		const tokens = simulator.state.cardTokens.get(userId)!;
 		expect(tokens).toHaveLength(1);
 		expect(tokens[0].label).toBe('411111******1111');
@@ -368,7 +408,52 @@ describe('pay', () => {
 		const second = await createCheckout({ amount: 777, additionalFields: { customerUserId: userId } });
 		const { outputs, error } = await run(pay(second, 'gobizToken', { cardToken: tokens[0].token }));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toMatchObject({ paid: true, status: 'SUCCESS', finalAmount: 777 });
+		expect(outputs[0][0].json).toMatchObject({ paid: true, status: 'SUCCESS', finalAmount: 777, checkoutId: second });
+		// The card is still saved: the next payment with the same token works too.
+		expect(simulator.state.cardTokens.get(userId)!.map((token) => token.token)).toEqual([tokens[0].token]);
+		const third = await createCheckout({ amount: 888, additionalFields: { customerUserId: userId } });
+		const again = await run(pay(third, 'gobizToken', { cardToken: tokens[0].token }));
+		expect(again.error).toBeUndefined();
+		expect(again.outputs[0][0].json).toMatchObject({ paid: true, finalAmount: 888 });
+	});
+
+	it('gobizToken with Keep Saved Card off pays once and Revenue Monster deletes the card', async () => {
+		const userId = `forget-${Date.now()}`;
+		const token = simulator.state.saveCardToken(userId, {
+			isSave: true,
+			name: 'TAN AH KOW',
+			label: '411111******1111',
+			lastFourNo: '1111',
+			month: 12,
+			year: 2039,
+		}).token;
+		const first = await createCheckout({ additionalFields: { customerUserId: userId } });
+		const once = await run(pay(first, 'gobizToken', { cardToken: token, keepSavedCard: false }));
+		expect(once.error).toBeUndefined();
+		expect(once.outputs[0][0].json).toMatchObject({ paid: true });
+		expect(simulator.state.cardTokens.get(userId)).toEqual([]);
+		const second = await createCheckout({ additionalFields: { customerUserId: userId } });
+		const after = await run(pay(second, 'gobizToken', { cardToken: token }));
+		expect(after.error?.message).toMatch(/\[INVALID_CARD_TOKEN\]/);
+	});
+
+	it('gobizToken: an answer with neither item nor error is a clear error naming the operation and RM’s code', async () => {
+		const userId = `bare-${Date.now()}`;
+		const token = simulator.state.saveCardToken(userId, {
+			isSave: true,
+			name: 'TAN AH KOW',
+			label: '411111******1111',
+			lastFourNo: '1111',
+			month: 12,
+			year: 2039,
+		}).token;
+		const checkoutId = await createCheckout({ additionalFields: { customerUserId: userId } });
+		simulator.addFault({ kind: 'bareCode', method: 'POST', path: '/v3/payment/online/checkout', code: 'PAYMENT_FAILED' });
+		const { error } = await run(pay(checkoutId, 'gobizToken', { cardToken: token }));
+		expect(error?.message).toBe(
+			"Checkout → Pay: Revenue Monster's answer holds no transaction (Revenue Monster code: PAYMENT_FAILED)",
+		);
+		expect(error?.description).toMatch(/Do not run this charge again before looking it up/);
 	});
 
 	it('gobizToken: an unknown token is RM’s error, with its code', async () => {
@@ -405,6 +490,30 @@ describe('pay', () => {
 		expect(JSON.stringify(errorItem)).not.toMatch(/4111 ?1111 ?1111 ?1111|"737"/);
 	});
 
+	it.each([
+		['with spaces', 'card 4111 1111 1111 1111 refused'],
+		['with dashes', 'card 4111-1111-1111-1111 refused'],
+		['in groups of other sizes', 'card 411111 111111 1111 refused'],
+		['with its CVC labelled', 'card refused (CVV: 737)'],
+		['with its CVC as JSON', 'bad card {"cvc":"737"}'],
+		['with its CVC as plain text', 'security check 737 failed'],
+	])('gobizCard: an RM error echoing the card %s shows neither number nor CVC', async (_name, message) => {
+		const checkoutId = await createCheckout();
+		simulator.addFault({ kind: 'errorIn200', method: 'POST', path: '/v3/payment/online/checkout', code: 'CARD_REFUSED', message });
+		const result = await runNode({
+			nodeType: new ErrorKeepingNode(),
+			parameters: pay(checkoutId, 'gobizCard', cardParameters()),
+			items: cardItem(),
+			credentialsHelper: credentials,
+		});
+		expect(result.error?.message).toMatch(/CARD_REFUSED/);
+		const shown = visible(result);
+		expect(shown).not.toMatch(/4111[\s-]*1111[\s-]*1111[\s-]*1111|411111 111111 1111/);
+		expect(shown).not.toMatch(/(?<!\d)737(?!\d)/);
+		const error = thrown.at(-1);
+		expect(holds(error, '737')).toBe(false);
+	});
+
 	it('gobizCard: RM’s sandbox debug for a bad signature, which repeats the request, is left out', async () => {
 		const checkoutId = await createCheckout();
 		const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
@@ -437,8 +546,8 @@ describe('pay', () => {
 		});
 		expect(result.error?.message).toMatch(/^Outcome unknown: POST \/v3\/payment\/online\/checkout was sent but no answer came back.* It was not retried/);
 		expect(simulator.apiLog().slice(logBefore).filter((entry) => entry.path === '/v3/payment/online/checkout')).toHaveLength(1);
-		// The simulator did take the payment: this is why the node must not send it again.
-		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('SUCCESS');
+		// The simulator did process the request: this is why the node must not send it again.
+		expect(simulator.state.checkouts.get(checkoutId)!.pendingCard).toMatchObject({ label: '411111******1111' });
 		expect(visible(result)).not.toContain(TEST_CARD);
 		expect(visible(result)).not.toContain(`"${TEST_CVC}"`);
 		// Not even in the error instance's hidden parts: its cause was the HTTP client's error, which

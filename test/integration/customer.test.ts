@@ -122,10 +122,59 @@ describe('Create Recurring', () => {
 		expect(stored.recurringPayment!.recurringTarget).toBe('-1');
 	});
 
-	it('accepts any charge day for DAILY', async () => {
+	it('sends no charge day for DAILY, even when one was left in the parameters ("Create Recurring Customer": optional)', async () => {
+		// A workflow switched from WEEKLY to DAILY may still hold the old value: it must not go out.
 		const { outputs, error } = await run(recurring({ recurringInterval: 'DAILY', recurringTarget: 'every day' }));
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json.recurringPayment).toMatchObject({ recurringInterval: 'DAILY' });
+		const stored = simulator.state.customers.get(outputs[0][0].json.id as string)!;
+		expect(stored.recurringPayment).not.toHaveProperty('recurringTarget');
+		const bare = await run(recurring({ recurringInterval: 'DAILY', recurringTarget: undefined }));
+		expect(bare.error).toBeUndefined();
+		expect(simulator.state.customers.get(bare.outputs[0][0].json.id as string)!.recurringPayment).not.toHaveProperty(
+			'recurringTarget',
+		);
+	});
+
+	it('shows the charge day only for WEEKLY (Sunday…Saturday) and MONTHLY (1st…28th, last day), as pickers', () => {
+		const chargeDays = new RevenueMonster().description.properties.filter((property) => property.name === 'recurringTarget');
+		const byInterval = Object.fromEntries(
+			chargeDays.map((property) => [
+				(property.displayOptions?.show?.recurringInterval as string[]).join(','),
+				property,
+			]),
+		);
+		expect(Object.keys(byInterval).sort()).toEqual(['MONTHLY', 'WEEKLY']);
+		const values = (interval: string) =>
+			((byInterval[interval].options ?? []) as Array<{ name: string; value: string }>).map((option) => [option.name, option.value]);
+		expect(byInterval.WEEKLY.type).toBe('options');
+		expect(values('WEEKLY')).toEqual([
+			['Sunday', '0'],
+			['Monday', '1'],
+			['Tuesday', '2'],
+			['Wednesday', '3'],
+			['Thursday', '4'],
+			['Friday', '5'],
+			['Saturday', '6'],
+		]);
+		expect(values('MONTHLY')).toHaveLength(29);
+		expect(values('MONTHLY').slice(0, 3)).toEqual([
+			['1st', '1'],
+			['2nd', '2'],
+			['3rd', '3'],
+		]);
+		expect(values('MONTHLY').slice(-2)).toEqual([
+			['28th', '28'],
+			['Last Day of the Month', '-1'],
+		]);
+		expect(values('MONTHLY').map(([name]) => name)).toContain('21st');
+	});
+
+	it('still refuses a charge day outside the rules for WEEKLY, before sending', async () => {
+		const before = simulator.apiLog().length;
+		const { error } = await run(recurring({ recurringInterval: 'WEEKLY', recurringTarget: '7' }));
+		expect(error?.message).toMatch(/^Invalid Charge Day in item 0: "7" is not a day of the week/);
+		expect(simulator.apiLog().length).toBe(before);
 	});
 });
 
@@ -393,7 +442,8 @@ describe('public names (contract.md)', () => {
 		);
 		const collection = shown.find((property) => property.name === 'additionalFields');
 		return {
-			top: shown.map((property) => property.name).filter((name) => name !== 'additionalFields'),
+			// Fields shown for different choices may share a name (the charge day pickers): list it once.
+			top: [...new Set(shown.map((property) => property.name))].filter((name) => name !== 'additionalFields'),
 			additional: ((collection?.options ?? []) as Array<{ name: string }>).map((option) => option.name).sort(),
 		};
 	}

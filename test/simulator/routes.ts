@@ -2,7 +2,7 @@
 import { tinyPng } from './png';
 import { RmError } from './rm-error';
 import type { RevenueMonsterSimulator } from './server';
-import type { CardToken, Checkout, Customer, CustomerOrder, Json, Transaction } from './state';
+import type { Checkout, Customer, CustomerOrder, Json, Transaction } from './state';
 
 export interface ApiRequest {
 	method: string;
@@ -55,6 +55,17 @@ function amount(body: Json, field = 'amount'): number {
 	if (typeof value !== 'number' || !Number.isInteger(value)) fail(field, 'must be an integer number of cents');
 	if (value < 10) throw new RmError(400, 'MINIMUM_AMOUNT_REQUIRED', 'minimum amount is 10');
 	return value;
+}
+
+/**
+ * `amount` where the pages disagree on its type: the 2022 "Create Recurring Customer" page types it as
+ * String ("100"), the 2026 page and RM's Go SDK as an integer. Both are accepted (README, API notes);
+ * the cents it names are checked the same way, and the node sends the integer.
+ */
+function amountNumberOrDigits(body: Json, field = 'amount'): number {
+	const value = body[field];
+	if (typeof value === 'string' && /^\d+$/.test(value)) return amount({ [field]: Number(value) }, field);
+	return amount(body, field);
 }
 
 function currency(body: Json, field: string): string {
@@ -134,25 +145,29 @@ function createCustomer(sim: RevenueMonsterSimulator, request: ApiRequest, kind:
 		updatedAt: now,
 	};
 	if (kind === 'recurring') {
+		// "Create Recurring Customer" page: recurringInterval MONTHLY/WEEKLY/DAILY is required;
+		// recurringTarget (String) is optional, its rules depend on the interval and DAILY has none.
 		const interval = text(body, 'recurringInterval', { required: true });
-		const target = body.recurringTarget;
-		if (typeof target !== 'string') fail('recurringTarget', 'must be a string');
-		const targetNumber = Number(target);
-		const validTarget =
-			interval === 'DAILY' ||
-			(interval === 'WEEKLY' && /^[0-6]$/.test(target)) ||
-			(interval === 'MONTHLY' && /^-?\d+$/.test(target) && targetNumber >= -1 && targetNumber <= 28);
 		if (!['DAILY', 'WEEKLY', 'MONTHLY'].includes(interval)) fail('recurringInterval', 'must be DAILY, WEEKLY or MONTHLY');
-		if (!validTarget) fail('recurringTarget', `is not valid for ${interval}`);
+		const target = body.recurringTarget;
+		if (target !== undefined) {
+			if (typeof target !== 'string') fail('recurringTarget', 'must be a string');
+			const targetNumber = Number(target);
+			const validTarget =
+				interval === 'DAILY' ||
+				(interval === 'WEEKLY' && /^[0-6]$/.test(target)) ||
+				(interval === 'MONTHLY' && /^-?\d+$/.test(target) && targetNumber >= -1 && targetNumber <= 28);
+			if (!validTarget) fail('recurringTarget', `is not valid for ${interval}`);
+		}
 		const repetition = body.recurringRepetition;
 		if (repetition !== undefined && (typeof repetition !== 'number' || !Number.isInteger(repetition) || repetition < 0)) {
 			fail('recurringRepetition', 'must be a whole number');
 		}
 		customer.recurringPayment = {
-			amount: amount(body),
+			amount: amountNumberOrDigits(body),
 			currency: currency(body, 'currency'),
 			recurringInterval: interval,
-			recurringTarget: target,
+			...(target !== undefined ? { recurringTarget: target } : {}),
 			recurringRepetition: repetition ?? 0,
 		};
 	}
@@ -181,6 +196,8 @@ route('PUT', '/v3/customer/:id/status', (sim, _request, [id]) => {
 	customer.updatedAt = sim.state.now();
 	return ok(publicCustomer(customer));
 });
+// Oldest first, as the example on RM's "Get Customer Orders" page (doc-v2) lists them; the page
+// promises no order, and the node's charge guard assumes none.
 route('GET', '/v3/customer/:id/orders', (sim, request, [id]) => {
 	boundCustomer(sim, id);
 	const orders = sim.state.customerOrders.filter((order) => order.customerId === id);
@@ -195,42 +212,74 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 	const title = text(body, 'title', { max: 32 }) || customer.productName || 'Charge';
 	if (!customer.isActive) throw new RmError(400, 'CUSTOMER_INACTIVE', 'customer is inactive');
 	const fault = sim.takeFault(request.method, request.path, ['decline', 'inProcess']);
-	const status = fault?.kind === 'decline' ? 'FAILED' : fault?.kind === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
+	const outcome = fault?.kind === 'decline' ? { decline: fault.reason ?? '9010' } : fault?.kind === 'inProcess' ? 'inProcess' : 'paid';
+	return ok(
+		recordCardCharge(sim, customer, {
+			amount: cents,
+			currency: currencyType,
+			title,
+			description: text(body, 'description'),
+			outcome,
+			origin: request.origin,
+		}),
+	);
+}
+
+export interface CardCharge {
+	amount: number;
+	currency: string;
+	title: string;
+	description?: string;
+	outcome: 'paid' | 'inProcess' | { decline: string };
+	/** scheme://host:port for the paymentUrl of a failed charge */
+	origin: string;
+}
+
+/**
+ * One charge of a bound card, as RM records it: a RECURRING_PAYMENT transaction, the customer's order
+ * and, when paid, the RECURRING_PAYMENT notification. Used by the charge endpoints and by RM's own
+ * schedule (RevenueMonsterSimulator.runScheduledCharge).
+ */
+export function recordCardCharge(sim: RevenueMonsterSimulator, customer: Customer, charge: CardCharge): Transaction {
+	const declined = typeof charge.outcome === 'object';
+	const status = declined ? 'FAILED' : charge.outcome === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
 	const orderId = sim.state.nextId();
 	const transaction = sim.state.addTransaction({
 		orderId,
-		title,
-		detail: text(body, 'description'),
-		amount: cents,
-		currency: currencyType,
+		title: charge.title,
+		detail: charge.description,
+		amount: charge.amount,
+		currency: charge.currency,
 		type: 'RECURRING_PAYMENT',
-		method: 'CARD',
+		// The pages' transactions carry the bare method name; a bound card is paid through GoBiz.
+		method: 'GOBIZ',
 		source: 'RECURRING',
 		storeId: customer.storeId,
 		status,
-		errorMessage: fault?.kind === 'decline' ? (fault.reason ?? '9010') : undefined,
+		errorMessage: typeof charge.outcome === 'object' ? charge.outcome.decline : undefined,
 		userId: customer.id,
 		extraInfo: { card: { maskNo: customer.label, method: 'VISA' } },
 	});
 	const order: CustomerOrder = {
 		id: orderId,
 		customerId: customer.id,
-		status: status === 'SUCCESS' ? 'SUCCESS' : 'FAILED',
-		amount: cents,
-		currency: currencyType,
+		status,
+		amount: charge.amount,
+		currency: charge.currency,
 		transactionId: transaction.transactionId,
 		checkoutId: sim.state.nextId(),
-		paymentUrl: status === 'FAILED' ? `${request.origin}/sim/bind/${customer.id}` : '',
+		paymentUrl: status === 'FAILED' ? `${charge.origin}/sim/bind/${customer.id}` : '',
 		recurringReference: sim.state.nextId(),
 		createdAt: transaction.createdAt,
+		updatedAt: transaction.updatedAt,
 	};
 	sim.state.customerOrders.push(order);
 	if (status === 'SUCCESS' && customer.notifyUrl) {
 		sim.notifyInBackground(customer.notifyUrl, {
 			eventType: 'RECURRING_PAYMENT',
 			data: {
-				amount: cents,
-				currency: currencyType,
+				amount: charge.amount,
+				currency: charge.currency,
 				countryCode: customer.countryCode,
 				phoneNumber: customer.phoneNumber,
 				customerId: customer.id,
@@ -245,7 +294,7 @@ function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: 
 			},
 		});
 	}
-	return ok(transaction);
+	return transaction;
 }
 
 route('POST', '/v3/customer/:id/order', (sim, request, [id]) => chargeBoundCard(sim, request, id));
@@ -267,6 +316,8 @@ route('POST', '/v3/payment/online', (sim, request) => {
 	currency(order, 'currencyType');
 	const type = text(body, 'type', { required: true });
 	if (!['WEB_PAYMENT', 'MOBILE_PAYMENT'].includes(type)) fail('type', 'must be WEB_PAYMENT or MOBILE_PAYMENT');
+	// "Online Payment" page (docs v2, Hosted Payment Checkout): layoutVersion ENUM("v1", "v2", "v3", "v4");
+	// the 2022 "Web/Mobile Payment" page lists v1 to v3 and marks it optional: absent is accepted.
 	const layoutVersion = text(body, 'layoutVersion');
 	if (layoutVersion && !/^v[1-4]$/.test(layoutVersion)) fail('layoutVersion', 'must be v1 to v4');
 	const methods = body.method ?? [];
@@ -287,7 +338,9 @@ route('POST', '/v3/payment/online', (sim, request) => {
 		redirectUrl: url(body, 'redirectUrl'),
 		notifyUrl: url(body, 'notifyUrl'),
 		startAt: now,
-		status: 'IN_PROCESS',
+		// "Online Payment" page, Query Payment Checkout: status is ENUM("SUCCESS", "FAILED", "CANCELLED",
+		// "EXPIRED"); no page names the status of a checkout nobody has paid yet, so it has none.
+		status: '',
 		customer: (body.customer as Json) ?? {},
 		storeId,
 		createdAt: now,
@@ -301,7 +354,7 @@ route('GET', '/v3/payment/online', (sim, request) => {
 	const checkoutId = request.query.get('checkoutId') ?? fail('checkoutId', 'is required');
 	const checkout = sim.state.checkouts.get(checkoutId);
 	if (!checkout) throw new RmError(404, 'CHECKOUT_NOT_FOUND', 'checkout not found');
-	const { customer: _customer, storeId: _storeId, ...shown } = checkout;
+	const { customer: _customer, storeId: _storeId, pendingCard: _pendingCard, ...shown } = checkout;
 	return ok(shown);
 });
 
@@ -329,6 +382,8 @@ route('POST', '/v3/payment/online/checkout', (sim, request) => {
 			if (!method) fail('method', 'is required');
 			return ok({ type: 'QRCODE', qrcode: { base64Image: tinyPng().toString('base64'), data: payUrl } });
 		case 'DUITNOW_QRCODE':
+			// "Online Payment" page, Mode: DuitNow QR: method is required, ENUM("MAYBANK_MY").
+			if (method !== 'MAYBANK_MY') fail('method', 'must be MAYBANK_MY for DUITNOW_QRCODE');
 			return ok({ type: 'DUITNOW_QRCODE', qrcode: { base64Image: tinyPng().toString('base64'), data: payUrl } });
 		case 'MINI_PROGRAM':
 			if (!method) fail('method', 'is required');
@@ -338,7 +393,28 @@ route('POST', '/v3/payment/online/checkout', (sim, request) => {
 	}
 });
 
-/** GoBiz: universal payment gives a URL; a card or a saved token pays at once. */
+function booleanField(object: Json, field: string): boolean {
+	if (typeof object[field] !== 'boolean') fail(field, 'must be a boolean');
+	return object[field] as boolean;
+}
+
+function wholeField(object: Json, field: string, min: number, max: number): number {
+	const value = object[field];
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		fail(field, `must be a whole number from ${min} to ${max}`);
+	}
+	return value;
+}
+
+/**
+ * GoBiz, as the "Online Payment" page's modes describe it:
+ * - "GoBiz": `gobiz.type` UNIVERSAL_PAYMENT without a card → `{type: "URL", url}` (the card page).
+ * - "GoBiz w/ Card": UNIVERSAL_PAYMENT with `card{isToken:false, isSave, no, cvc, month, year,
+ *   countryCode:"MY"}` → `{type: "URL", url}` only: the customer completes the payment (3-D Secure) at
+ *   the url; nothing is paid before. The card is saved on payment when isSave was true.
+ * - "GoBiz w/ Token": DIRECT_PAYMENT with `card{isToken:true, isSave, no:<token>}` → `{type: "URL",
+ *   transaction}`, paid at once; isSave: "Save the token after made transaction else will delete".
+ */
 function goBiz(sim: RevenueMonsterSimulator, body: Json, checkout: Checkout, payUrl: string): Json {
 	const gobiz = (body.gobiz ?? {}) as Json;
 	const card = body.card as Json | undefined;
@@ -346,40 +422,35 @@ function goBiz(sim: RevenueMonsterSimulator, body: Json, checkout: Checkout, pay
 		if (gobiz.type !== 'UNIVERSAL_PAYMENT') fail('gobiz.type', 'must be UNIVERSAL_PAYMENT without a card');
 		return { type: 'URL', url: payUrl };
 	}
+	const isToken = booleanField(card, 'isToken');
+	const isSave = booleanField(card, 'isSave');
 	const number = text(card, 'no', { required: true });
-	if (card.isToken === true) {
+	const userId = String((checkout.customer as Json)?.userId ?? '');
+	if (isToken) {
 		if (gobiz.type !== 'DIRECT_PAYMENT') fail('gobiz.type', 'must be DIRECT_PAYMENT with a token');
-		const userId = String((checkout.customer as Json)?.userId ?? '');
-		const known = (sim.state.cardTokens.get(userId) ?? []).some((token) => token.token === number);
-		if (!known) throw new RmError(400, 'INVALID_CARD_TOKEN', 'card token not found');
-	} else {
-		if (!/^\d{12,19}$/.test(number)) fail('card.no', 'is not a card number');
-		text(card, 'cvc', { required: true });
-		if (card.isSave === true) {
-			const userId = String((checkout.customer as Json)?.userId ?? '');
-			if (!userId) fail('customer.userId', 'is required to save a card');
-			saveCardToken(sim, userId, String(card.name ?? ''), number, card);
-		}
+		const tokens = sim.state.cardTokens.get(userId) ?? [];
+		if (!tokens.some((token) => token.token === number)) throw new RmError(400, 'INVALID_CARD_TOKEN', 'card token not found');
+		const transaction = sim.payCheckout(checkout.id, 'GOBIZ_MY');
+		if (!isSave) sim.state.cardTokens.set(userId, tokens.filter((token) => token.token !== number));
+		return { type: 'URL', transaction };
 	}
-	const transaction = sim.payCheckout(checkout.id, 'GOBIZ_MY');
-	return { type: 'URL', transaction };
-}
-
-function saveCardToken(sim: RevenueMonsterSimulator, userId: string, name: string, number: string, card: Json): void {
-	const now = sim.state.now();
-	const tokens = sim.state.cardTokens.get(userId) ?? [];
-	const token: CardToken = {
-		id: sim.state.nextId(),
+	if (gobiz.type !== 'UNIVERSAL_PAYMENT') fail('gobiz.type', 'must be UNIVERSAL_PAYMENT with card details');
+	if (!/^\d{12,19}$/.test(number)) fail('card.no', 'is not a card number');
+	if (!/^\d{3,4}$/.test(text(card, 'cvc', { required: true }))) fail('card.cvc', 'must be 3 or 4 digits');
+	const month = wholeField(card, 'month', 1, 12);
+	const year = wholeField(card, 'year', 2000, 2099);
+	if (text(card, 'countryCode', { required: true }) !== 'MY') fail('card.countryCode', 'must be MY');
+	if (isSave && !userId) fail('customer.userId', 'is required to save a card');
+	// Kept until the customer completes the payment at the url; the simulator keeps no full number.
+	checkout.pendingCard = {
+		isSave,
+		name: text(card, 'name'),
 		label: `${number.slice(0, 6)}******${number.slice(-4)}`,
-		provider: 'GOBIZ',
-		token: `tok_${sim.state.nextId()}`,
-		country: 'MY',
-		createdAt: now,
-		updatedAt: now,
-		card: { name, method: 'VISA', lastFourNo: number.slice(-4), expMonth: card.month ?? 12, expYear: card.year ?? 2030 },
+		lastFourNo: number.slice(-4),
+		month,
+		year,
 	};
-	tokens.push(token);
-	sim.state.cardTokens.set(userId, tokens);
+	return { type: 'URL', url: `${payUrl}?step=3ds` };
 }
 
 route('GET', '/v3/payment/fpx-bank', (sim) => ok(Object.fromEntries(sim.state.fpxBanks.map((bank) => [bank.code, bank]))));
@@ -406,7 +477,20 @@ route('GET', '/v3/payment/transaction/order/:orderId', (sim, _request, [orderId]
 	ok(transactionOr404(sim.state.transactionByOrderId(orderId))),
 );
 route('GET', '/v3/payment/transaction/:id', (sim, _request, [id]) => ok(transactionOr404(sim.state.transactionById(id))));
-route('GET', '/v3/payment/transactions', (sim, request) => page(sim, [...sim.state.transactions].reverse(), request.query));
+// RM's "Get All Transactions" pages (doc and doc-v2) document only `limit` (and the SDKs `cursor`): no
+// filter and no order. The simulator lists newest *created* first and changes a status in place (a
+// refund, a reversal, an IN_PROCESS charge settling) without moving the transaction up: the harder
+// case for a poller, which then only finds a status change by reading back to that transaction.
+route('GET', '/v3/payment/transactions', (sim, request) =>
+	page(sim, [...sim.state.transactions].sort(newestCreatedFirst), request.query),
+);
+
+/** Ties within one millisecond: the later-created first (ids grow). */
+function newestCreatedFirst(a: Transaction, b: Transaction): number {
+	const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+	if (byTime !== 0) return byTime;
+	return BigInt(b.transactionId) > BigInt(a.transactionId) ? 1 : -1;
+}
 
 route('POST', '/v3/payment/refund', (sim, request) => {
 	const body = requireBody(request);

@@ -19,7 +19,7 @@ import {
 } from '../../nodes/RevenueMonster/transport/signature';
 import { SIMULATOR_KEYS } from './keys';
 import { deliverNotification, type NotificationVariant } from './notify';
-import { handleApiRoute } from './routes';
+import { handleApiRoute, recordCardCharge } from './routes';
 import { RmError } from './rm-error';
 import { SimulatorState, type Json } from './state';
 
@@ -33,7 +33,8 @@ export type FaultKind =
 	| 'slow'
 	| 'drop'
 	| 'decline'
-	| 'inProcess';
+	| 'inProcess'
+	| 'bareCode';
 
 export interface Fault {
 	kind: FaultKind;
@@ -43,8 +44,10 @@ export interface Fault {
 	method?: string;
 	/** substring of the path to match, e.g. "/order" or "/v1/token" */
 	path?: string;
-	/** errorIn200: the code RM puts in the body */
+	/** errorIn200 / bareCode: the code RM puts in the body */
 	code?: string;
+	/** errorIn200: the message RM puts in the body */
+	message?: string;
 	/** slow: milliseconds before answering (the request is processed first) */
 	delayMs?: number;
 	/** drop: process the request first, then cut the connection (default true) */
@@ -115,6 +118,8 @@ export class RevenueMonsterSimulator {
 	readonly merchantPublicKey: KeyObject;
 	/** added to the simulator's clock, ms (tests for stale timestamps and token expiry) */
 	clockOffsetMs = 0;
+	/** sees every authenticated /v3 request's body before it is handled (the conformance tests) */
+	onApiRequest?: (request: { method: string; path: string; body: Json | undefined }) => void;
 
 	private readonly nonces = new Map<string, number>();
 	private faults: Array<Fault & { remaining: number }> = [];
@@ -252,6 +257,7 @@ export class RevenueMonsterSimulator {
 					'errorIn200',
 					'slow',
 					'drop',
+					'bareCode',
 				]);
 				if (fault) entry.fault = fault.kind;
 				if (fault?.kind === 'drop' && fault.afterProcessing === false) {
@@ -316,8 +322,13 @@ export class RevenueMonsterSimulator {
 			case 'errorIn200':
 				return {
 					status: 200,
-					body: { error: { code: fault.code ?? 'SYSTEM_BUSY', message: 'system is busy, please try again later' } },
+					body: {
+						error: { code: fault.code ?? 'SYSTEM_BUSY', message: fault.message ?? 'system is busy, please try again later' },
+					},
 				};
+			case 'bareCode':
+				// A 200 whose body has neither item nor error, only a code (the request is not processed).
+				return { status: 200, body: { code: fault.code ?? 'FAILED' } };
 			default:
 				return undefined;
 		}
@@ -328,6 +339,7 @@ export class RevenueMonsterSimulator {
 		if (!request.path.startsWith('/v3/')) throw new RmError(404, 'NOT_FOUND', 'route not found');
 		this.stats.apiCalls++;
 		const body = this.authenticate(request, entry);
+		this.onApiRequest?.({ method: request.method, path: request.path, body });
 		const result = await handleApiRoute(this, {
 			method: request.method,
 			path: request.path,
@@ -485,6 +497,10 @@ export class RevenueMonsterSimulator {
 				return { ok: true };
 			case 'POST /__sim/customers/:id/bind':
 				return { item: this.bindCard(id) };
+			case 'POST /__sim/customers/:id/charge':
+				return { item: this.runScheduledCharge(id, Number(body.amount ?? 1000), body.declineReason as string | undefined) };
+			case 'POST /__sim/transactions/:id/status':
+				return { item: this.changeTransactionStatus(id, String(body.status ?? ''), body.reason as string | undefined) };
 			case 'POST /__sim/checkouts/:id/pay':
 				return { item: this.payCheckout(id, String(body.method ?? 'FPX')) };
 			case 'POST /__sim/notify':
@@ -520,6 +536,54 @@ export class RevenueMonsterSimulator {
 		return customer;
 	}
 
+	/**
+	 * RM charging a recurring customer on its own schedule (no API call from the merchant): paid, or
+	 * declined with `declineReason`. RM notifies only the paid one.
+	 */
+	runScheduledCharge(customerId: string, amount: number, declineReason?: string): Json {
+		const customer = this.state.customers.get(customerId);
+		if (!customer || !customer.bound) throw new RmError(404, 'CUSTOMER_NOT_FOUND', 'customer not found');
+		return recordCardCharge(this, customer, {
+			amount,
+			currency: 'MYR',
+			title: customer.productName || 'Subscription',
+			outcome: declineReason ? { decline: declineReason } : 'paid',
+			origin: this.url,
+		});
+	}
+
+	/**
+	 * What RM does on its own over time: an IN_PROCESS charge settles (SUCCESS or FAILED), a payment is
+	 * refunded or reversed in the portal. The transaction keeps its place in the list; its status and
+	 * updatedAt change, and a card charge's order follows the charge's outcome.
+	 */
+	changeTransactionStatus(transactionId: string, status: string, reason?: string): Json {
+		const transaction = this.state.transactionById(transactionId);
+		if (!transaction) throw new RmError(404, 'TRANSACTION_NOT_FOUND', 'transaction not found');
+		const statuses = ['SUCCESS', 'FAILED', 'IN_PROCESS', 'FULL_REFUNDED', 'PARTIAL_REFUNDED', 'REVERSED'];
+		if (!statuses.includes(status)) throw new RmError(400, 'VALIDATION_ERROR', `status must be one of ${statuses.join(', ')}`);
+		const now = this.state.now();
+		transaction.status = status;
+		transaction.updatedAt = now;
+		if (status === 'SUCCESS') {
+			transaction.balanceAmount = transaction.order.amount;
+			transaction.transactionAt = now;
+			delete transaction.error;
+		}
+		if (status === 'FAILED') {
+			transaction.balanceAmount = 0;
+			transaction.error = { message: reason ?? '9010' };
+		}
+		if (status === 'FULL_REFUNDED' || status === 'REVERSED') transaction.balanceAmount = 0;
+		const order = this.state.customerOrders.find((candidate) => candidate.transactionId === transactionId);
+		if (order && (status === 'SUCCESS' || status === 'FAILED' || status === 'IN_PROCESS')) {
+			order.status = status;
+			order.updatedAt = now;
+			if (status === 'FAILED' && !order.paymentUrl) order.paymentUrl = `${this.url}/sim/bind/${order.customerId}`;
+		}
+		return transaction;
+	}
+
 	payCheckout(checkoutId: string, method: string): Json {
 		const checkout = this.state.checkouts.get(checkoutId);
 		if (!checkout) throw new RmError(404, 'CHECKOUT_NOT_FOUND', 'checkout not found');
@@ -541,6 +605,9 @@ export class RevenueMonsterSimulator {
 		});
 		checkout.status = 'SUCCESS';
 		checkout.transactionId = transaction.transactionId;
+		const userId = String((checkout.customer as Json)?.userId ?? '');
+		if (checkout.pendingCard?.isSave && userId) this.state.saveCardToken(userId, checkout.pendingCard);
+		delete checkout.pendingCard;
 		checkout.updatedAt = this.state.now();
 		if (checkout.notifyUrl) {
 			this.notifyInBackground(checkout.notifyUrl, { eventType: 'PAYMENT_WEB_ONLINE', data: transaction });
@@ -554,7 +621,9 @@ export class RevenueMonsterSimulator {
 	}
 
 	private redirectAfterPayment(checkoutId: string): string {
-		const transaction = this.payCheckout(checkoutId, 'FPX') as { order: { id: string } };
+		// A card sent with "GoBiz w/ Card" is paid here, once the customer has passed 3-D Secure.
+		const method = this.state.checkouts.get(checkoutId)?.pendingCard ? 'GOBIZ_MY' : 'FPX';
+		const transaction = this.payCheckout(checkoutId, method) as { order: { id: string } };
 		const checkout = this.state.checkouts.get(checkoutId)!;
 		return appendQuery(checkout.redirectUrl || this.url, { status: 'SUCCESS', orderId: transaction.order.id });
 	}

@@ -32,7 +32,8 @@ export interface Customer extends Json {
 export interface CustomerOrder extends Json {
 	id: string;
 	customerId: string;
-	status: 'SUCCESS' | 'FAILED';
+	/** RM's page lists SUCCESS and FAILED; a charge still being processed shows IN_PROCESS here too */
+	status: 'SUCCESS' | 'FAILED' | 'IN_PROCESS';
 	amount: number;
 	currency: string;
 	transactionId: string;
@@ -40,12 +41,14 @@ export interface CustomerOrder extends Json {
 	paymentUrl: string;
 	recurringReference: string;
 	createdAt: string;
+	updatedAt: string;
 }
 
 export interface Transaction extends Json {
 	transactionId: string;
 	referenceId: string;
-	order: { id: string; title: string; detail: string; additionalData: string; amount: number };
+	/** "Online Payment" page, Notify Response: data.order.currencyType is required */
+	order: { id: string; title: string; detail: string; additionalData: string; currencyType: string; amount: number };
 	currencyType: string;
 	balanceAmount: number;
 	finalAmount: number;
@@ -76,6 +79,8 @@ export interface Checkout extends Json {
 	startAt: string;
 	status: string;
 	customer: Json;
+	/** "GoBiz w/ Card": the card sent, masked, until the customer completes the payment at the url */
+	pendingCard?: { isSave: boolean; name: string; label: string; lastFourNo: string; month: number; year: number };
 	createdAt: string;
 	updatedAt: string;
 }
@@ -179,6 +184,7 @@ export class SimulatorState {
 				title: fields.title,
 				detail: fields.detail ?? '',
 				additionalData: fields.additionalData ?? '',
+				currencyType: fields.currency,
 				amount: fields.amount,
 			},
 			currencyType: fields.currency,
@@ -201,5 +207,22 @@ export class SimulatorState {
 		this.transactions.push(transaction);
 		this.usedOrderIds.add(fields.orderId);
 		return transaction;
+	}
+
+	/** Keeps a card for a checkout customer, as GoBiz does when `card.isSave` was true. */
+	saveCardToken(userId: string, card: NonNullable<Checkout['pendingCard']>): CardToken {
+		const now = this.now();
+		const token: CardToken = {
+			id: this.nextId(),
+			label: card.label,
+			provider: 'GOBIZ',
+			token: `tok_${this.nextId()}`,
+			country: 'MY',
+			createdAt: now,
+			updatedAt: now,
+			card: { name: card.name, method: 'VISA', lastFourNo: card.lastFourNo, expMonth: card.month, expYear: card.year },
+		};
+		this.cardTokens.set(userId, [...(this.cardTokens.get(userId) ?? []), token]);
+		return token;
 	}
 }

@@ -178,8 +178,8 @@ export function wholeNumberAtLeast(
 
 /**
  * The day a recurring customer is charged, as the string RM expects: WEEKLY "0" (Sunday) to "6"
- * (Saturday); MONTHLY "-1" (last day), "0" (first day) or "1" to "28"; DAILY ignores it.
- * A number from an expression is accepted and sent as its string.
+ * (Saturday); MONTHLY "-1" (last day), "0" (first day) or "1" to "28". DAILY takes none: undefined,
+ * so nothing is sent. A number from an expression is accepted and sent as its string.
  */
 export function recurringTargetFor(
 	context: IExecuteFunctions,
@@ -187,9 +187,9 @@ export function recurringTargetFor(
 	field: string,
 	value: unknown,
 	interval: 'DAILY' | 'WEEKLY' | 'MONTHLY',
-): string {
+): string | undefined {
+	if (interval === 'DAILY') return undefined;
 	const text = value === undefined || value === null ? '' : String(value).trim();
-	if (interval === 'DAILY') return text;
 	const day = /^-?\d+$/.test(text) ? Number(text) : undefined;
 	if (interval === 'WEEKLY' && (day === undefined || day < 0 || day > 6)) {
 		throw invalidParameter(

@@ -155,22 +155,48 @@ export function readCard(context: IExecuteFunctions, itemIndex: number): CardDet
 const SECRET_KEYS = new Set(['cvc', 'cvv', 'cvv2', 'securitycode']);
 
 /**
- * A copy of `value` with the card number masked wherever it appears and CVC-like keys removed.
+ * The card number as an answer may echo it: its digits, with spaces or dashes between any of them
+ * ("4111 1111 1111 1111", "4111-1111-…").
+ */
+function echoedNumber(number: string): RegExp | undefined {
+	const digits = number.replace(/\D/g, '');
+	if (digits.length < 12) return undefined;
+	return new RegExp(digits.split('').join('[\\s-]{0,3}'), 'g');
+}
+
+/** A CVC-like value after its label, in any quoting: `"cvc":"737"`, `CVV: 737`, `cvc=737`, `security code 737`. */
+const LABELLED_CVC = /(\b(?:cvc2?|cvv2?|csc|security[\s_-]?code)\b["'\s]*[:=]?["'\s]*)\d{3,4}(?!\d)/gi;
+
+function maskText(text: string, card: Pick<CardDetails, 'number' | 'cvc'>, anywhere: boolean): string {
+	const numberPattern = card.number ? echoedNumber(card.number) : undefined;
+	let masked = numberPattern ? text.replace(numberPattern, maskCardNumber(card.number)) : text;
+	masked = masked.replace(LABELLED_CVC, '$1***');
+	// In an error's text the CVC alone is hidden too; outputs keep other numbers (a URL may hold them).
+	if (anywhere && /^\d{3,4}$/.test(card.cvc)) {
+		masked = masked.replace(new RegExp(`(?<!\\d)${card.cvc}(?!\\d)`, 'g'), '***');
+	}
+	return masked;
+}
+
+/**
+ * A copy of `value` with the card number masked wherever it appears (also spaced or dashed), CVC-like
+ * keys removed and labelled CVCs starred; with `anywhere`, the bare CVC digits too (error texts).
  * RM answers with masked cards already; this makes sure of it for outputs and errors.
  */
-export function withoutCardSecrets<T>(value: T, card: Pick<CardDetails, 'number' | 'cvc'>, depth = 0): T {
+export function withoutCardSecrets<T>(
+	value: T,
+	card: Pick<CardDetails, 'number' | 'cvc'>,
+	options: { anywhere?: boolean } = {},
+	depth = 0,
+): T {
 	if (depth > 20) return value;
-	if (typeof value === 'string') {
-		let text = card.number ? value.split(card.number).join(maskCardNumber(card.number)) : value;
-		if (card.cvc) text = text.split(`"cvc":"${card.cvc}"`).join('"cvc":"***"');
-		return text as T;
-	}
-	if (Array.isArray(value)) return value.map((entry) => withoutCardSecrets(entry, card, depth + 1)) as T;
+	if (typeof value === 'string') return maskText(value, card, options.anywhere === true) as T;
+	if (Array.isArray(value)) return value.map((entry) => withoutCardSecrets(entry, card, options, depth + 1)) as T;
 	if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
 		const copy: IDataObject = {};
 		for (const [key, entry] of Object.entries(value as IDataObject)) {
 			if (SECRET_KEYS.has(key.toLowerCase())) continue;
-			copy[key] = withoutCardSecrets(entry, card, depth + 1) as IDataObject[keyof IDataObject];
+			copy[key] = withoutCardSecrets(entry, card, options, depth + 1) as IDataObject[keyof IDataObject];
 		}
 		return copy as T;
 	}
@@ -185,7 +211,7 @@ export function scrubCardFromError(
 	card: Pick<CardDetails, 'number' | 'cvc'>,
 ): NodeApiError | NodeOperationError {
 	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) {
-		const message = withoutCardSecrets(String((error as Error)?.message ?? error), card);
+		const message = withoutCardSecrets(String((error as Error)?.message ?? error), card, { anywhere: true });
 		return new NodeOperationError(context.getNode(), message, { itemIndex });
 	}
 	// RM's sandbox debug for a bad signature repeats the whole request body, also base64-encoded,
@@ -197,16 +223,17 @@ export function scrubCardFromError(
 			error.description = `${error.description!.slice(0, debugAt)}Revenue Monster's sandbox debug is not shown for card payments: it contains the card details.`;
 		}
 	}
-	error.message = withoutCardSecrets(error.message, card);
-	if (typeof error.description === 'string') error.description = withoutCardSecrets(error.description, card);
-	error.messages = withoutCardSecrets(error.messages, card);
-	error.context = withoutCardSecrets(error.context, card);
+	const everywhere = { anywhere: true };
+	error.message = withoutCardSecrets(error.message, card, everywhere);
+	if (typeof error.description === 'string') error.description = withoutCardSecrets(error.description, card, everywhere);
+	error.messages = withoutCardSecrets(error.messages, card, everywhere);
+	error.context = withoutCardSecrets(error.context, card, everywhere);
 	// The raw request (with the card in its body) may hang on these; keep only what is safe.
 	delete (error as { errorResponse?: unknown }).errorResponse;
 	const cause = (error as { cause?: unknown }).cause;
 	if (cause instanceof Error) {
 		Object.defineProperty(error, 'cause', {
-			value: { name: cause.name, message: withoutCardSecrets(cause.message, card) },
+			value: { name: cause.name, message: withoutCardSecrets(cause.message, card, everywhere) },
 			enumerable: false,
 			configurable: true,
 			writable: true,

@@ -14,7 +14,11 @@ import { amountField, amountFrom, currencyField, storeIdField } from '../fields'
 
 const show = { resource: ['checkout'], operation: ['create'] };
 
-/** RM accepts v1 to v4; v3 is in every version of the docs, v4 is what the newest docs use. */
+/**
+ * The 2022 "Web/Mobile Payment" page lists v1 to v3; v4 is in RM's current "Online Payment" page
+ * (docs v2, Hosted Payment Checkout: layoutVersion ENUM("v1", "v2", "v3", "v4")) and RM's WooCommerce
+ * plugin sends it. v3 is in every version of the docs, so it stays the default.
+ */
 const LAYOUT_VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 const DEFAULT_LAYOUT_VERSION = 'v3';
 
@@ -138,7 +142,16 @@ export const description: INodeProperties[] = [
 				],
 				default: DEFAULT_LAYOUT_VERSION,
 				description:
-					"Design of Revenue Monster's payment page. Without this field v3 is used; Revenue Monster's newest documentation uses v4.",
+					"Design of Revenue Monster's payment page. Without this field v3 is used. V4 is listed by Revenue Monster's current Online Payment documentation (the 2022 pages list v1 to v3).",
+			},
+			{
+				displayName: 'Open One Method Directly',
+				name: 'individualMethod',
+				type: 'options',
+				options: [{ name: 'No (Show Every Method)', value: '' }, ...PAYMENT_METHODS],
+				default: '',
+				description:
+					"Make the output URL open this method's payment at once instead of the page listing every method (Revenue Monster's \"Individual Payment Checkout\": the checkout URL with &method= appended). The page's own URL stays in checkoutUrl.",
 			},
 			{
 				displayName: 'Order Additional Data',
@@ -202,6 +215,39 @@ function methodsOf(context: IExecuteFunctions, itemIndex: number, value: unknown
 	return methods;
 }
 
+/** The method the URL opens directly, if any; it must be one the checkout offers. */
+function individualMethodOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	offered: string[],
+): string | undefined {
+	if (value === undefined || value === null || String(value).trim() === '') return undefined;
+	const method = String(value).trim();
+	if (!/^[A-Z0-9]+_[A-Z]{2}$/.test(method)) {
+		throw invalidParameter(context, itemIndex, 'Open One Method Directly', value, 'is not a method name with its region, such as TNG_MY');
+	}
+	if (offered.length > 0 && !offered.includes(method)) {
+		throw invalidParameter(
+			context,
+			itemIndex,
+			'Open One Method Directly',
+			value,
+			'is not one of the Payment Methods this checkout offers',
+		);
+	}
+	return method;
+}
+
+/**
+ * "Individual Payment Checkout" (2022 "Web/Mobile Payment" page, Advance Options): the checkout URL
+ * with `&method=TNG_MY` appended opens that method directly.
+ */
+function withMethod(url: string, method: string): string {
+	const separator = url.includes('?') ? '&' : '?';
+	return `${url}${separator}method=${encodeURIComponent(method)}`;
+}
+
 /**
  * Opens a hosted payment page for one order. Nothing is charged yet: send the customer to the
  * output's `url`; the payment is confirmed by the notify URL or Transaction → Get by Order ID.
@@ -243,11 +289,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const customer = customerOf(this, itemIndex, fields);
 	if (customer) body.customer = customer;
 
+	const individualMethod = individualMethodOf(this, itemIndex, fields.individualMethod, body.method as string[]);
+
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'POST',
 		path: '/v3/payment/online',
 		body,
 		itemIndex,
 	});
-	return [{ json: response.item as IDataObject }];
+	const item = (response.item ?? {}) as IDataObject;
+	if (!individualMethod || typeof item.url !== 'string' || item.url === '') return [{ json: item }];
+	return [{ json: { ...item, url: withMethod(item.url, individualMethod), checkoutUrl: item.url } }];
 }

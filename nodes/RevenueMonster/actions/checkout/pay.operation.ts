@@ -4,9 +4,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { checkChargeOutcome } from '../charge-outcome';
@@ -44,6 +42,9 @@ const MINI_PROGRAM_METHODS = [
 	{ name: 'WeChat Pay (Malaysia)', value: 'WECHATPAY_MY' },
 ];
 
+/** The one method the "Online Payment" page allows for a DuitNow QR code. */
+const DUITNOW_METHOD = 'MAYBANK_MY';
+
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const description: INodeProperties[] = [
@@ -57,8 +58,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Card Details (GoBiz)',
 				value: 'gobizCard',
-				description:
-					'Charge a card from its number, expiry and CVC, at once. Only for merchants allowed to handle card numbers (PCI DSS).',
+				description: 'Send the card number, expiry and CVC; the output URL is where the customer confirms the payment (3-D Secure). Nothing is paid until they do. Only for merchants allowed to handle card numbers (PCI DSS).',
 			},
 			{
 				name: 'Card Payment Page (GoBiz)',
@@ -93,7 +93,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Saved Card (GoBiz)',
 				value: 'gobizToken',
-				description: 'Charge a card the customer saved in an earlier checkout, at once',
+				description: 'Charge a card the customer saved in an earlier checkout, at once; the card stays saved unless you choose otherwise',
 			},
 		],
 		default: 'url',
@@ -150,6 +150,15 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, mode: ['gobizToken'] } },
 	},
 	{
+		displayName: 'Keep Saved Card',
+		name: 'keepSavedCard',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether the card stays saved after this payment. Revenue Monster deletes a saved card paid with this off, so the next payment with the same token fails: turn it off only to pay once and forget the card.',
+		displayOptions: { show: { ...show, mode: ['gobizToken'] } },
+	},
+	{
 		displayName: 'Put QR Image in Field',
 		name: 'binaryPropertyName',
 		type: 'string',
@@ -167,7 +176,7 @@ function bodyFor(
 	mode: Mode,
 	checkoutId: string,
 	card?: CardDetails,
-	savedCardToken?: string,
+	savedCard?: { token: string; keep: boolean },
 ): IDataObject {
 	const method = () =>
 		textUpTo(context, itemIndex, 'Method', context.getNodeParameter('method', itemIndex, ''), { required: true });
@@ -177,7 +186,8 @@ function bodyFor(
 		case 'qrcode':
 			return { checkoutId, type: 'QRCODE', method: method() };
 		case 'duitnowQrcode':
-			return { checkoutId, type: 'DUITNOW_QRCODE', method: '' };
+			// "Online Payment" page, Mode: DuitNow QR: method is required and only MAYBANK_MY.
+			return { checkoutId, type: 'DUITNOW_QRCODE', method: DUITNOW_METHOD };
 		case 'miniProgram': {
 			const body: IDataObject = { checkoutId, type: 'MINI_PROGRAM', method: method() };
 			const userId = textUpTo(context, itemIndex, 'WeChat Open ID', context.getNodeParameter('wechatUserId', itemIndex, ''));
@@ -215,7 +225,8 @@ function bodyFor(
 				type: 'URL',
 				method: 'GOBIZ_MY',
 				gobiz: { type: 'DIRECT_PAYMENT' },
-				card: { isToken: true, isSave: false, no: savedCardToken },
+				// "GoBiz w/ Token": isSave "Save the token after made transaction else will delete".
+				card: { isToken: true, isSave: savedCard!.keep, no: savedCard!.token },
 			};
 	}
 }
@@ -242,26 +253,40 @@ async function qrImage(
 	return { [field]: file };
 }
 
-/** A card or saved-card payment answers with the transaction: paid, pending, or an error if declined. */
-function chargeResult(context: IExecuteFunctions, itemIndex: number, item: IDataObject): IDataObject {
-	const transaction = item.transaction as IDataObject | undefined;
-	// Without a transaction RM wants the customer on a page first (e.g. 3-D Secure): pass its URL on.
-	if (!transaction || typeof transaction !== 'object') return item;
-	try {
-		return checkChargeOutcome(context, itemIndex, transaction);
-	} catch (error) {
-		if (error instanceof NodeApiError) {
-			error.description =
-				'No money was taken. Ask the customer to use another card or payment method: the checkout can be paid again in another mode.';
-		}
-		throw new NodeApiError(context.getNode(), error as JsonObject);
+/** The status a card payment has while the customer has not confirmed it (not one of RM's). */
+const PENDING = 'PENDING';
+
+/**
+ * What a card or saved-card payment answers. A transaction is paid, pending or (error) declined. A URL
+ * with no transaction ("GoBiz w/ Card": `{type: "URL", url}`) means the customer must still confirm
+ * the payment there (3-D Secure): nothing is paid yet. Neither is an answer the node cannot read.
+ */
+function cardPaymentResult(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	answer: IDataObject,
+	checkoutId: string,
+): IDataObject {
+	const item = (answer.item ?? {}) as IDataObject;
+	const transaction = item.transaction;
+	if (!transaction && typeof item.url === 'string' && item.url !== '') {
+		return { ...item, checkoutId, paid: false, status: PENDING };
 	}
+	const outcome = checkChargeOutcome(
+		context,
+		itemIndex,
+		transaction,
+		answer,
+		'No money was taken. Ask the customer to use another card or payment method: the checkout can be paid again in another mode.',
+	);
+	return { ...outcome, checkoutId };
 }
 
 /**
  * Pays an open checkout in the chosen way. Most modes return where the customer goes next (a URL,
- * a QR code, mini program data) and take no money yet; the card and saved-card modes charge at
- * once and return the transaction, with `paid` true only when the money was taken.
+ * a QR code, mini program data) and take no money yet; so does Card Details (the customer confirms
+ * at the url). Saved Card charges at once and returns the transaction, with `paid` true only when
+ * the money was taken. Every output carries the checkoutId, to look the payment up later.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const checkoutId = textUpTo(this, itemIndex, 'Checkout ID', this.getNodeParameter('checkoutId', itemIndex), {
@@ -270,13 +295,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const mode = oneOfValues(this, itemIndex, 'Mode', this.getNodeParameter('mode', itemIndex), MODES);
 
 	const card = mode === 'gobizCard' ? readCard(this, itemIndex) : undefined;
-	const savedCardToken =
+	const savedCard =
 		mode === 'gobizToken'
-			? textUpTo(this, itemIndex, 'Saved Card Token', this.getNodeParameter('cardToken', itemIndex, ''), {
-					required: true,
-				})
+			? {
+					token: textUpTo(this, itemIndex, 'Saved Card Token', this.getNodeParameter('cardToken', itemIndex, ''), {
+						required: true,
+					}),
+					keep: this.getNodeParameter('keepSavedCard', itemIndex, true) !== false,
+				}
 			: undefined;
-	const body = bodyFor(this, itemIndex, mode, checkoutId, card, savedCardToken);
+	const body = bodyFor(this, itemIndex, mode, checkoutId, card, savedCard);
 	const isQrCode = mode === 'qrcode' || mode === 'duitnowQrcode';
 	const qrField = isQrCode
 		? textUpTo(this, itemIndex, 'Put QR Image in Field', this.getNodeParameter('binaryPropertyName', itemIndex, 'qrCode'), {
@@ -284,27 +312,34 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			})
 		: '';
 
-	const send = async (): Promise<IDataObject> => {
-		const response = await revenueMonsterRequest.call(this, {
+	const send = async (): Promise<IDataObject> =>
+		await revenueMonsterRequest.call(this, {
 			method: 'POST',
 			path: '/v3/payment/online/checkout',
 			body,
 			itemIndex,
 		});
-		return (response.item ?? {}) as IDataObject;
-	};
 
 	if (mode === 'gobizCard' || mode === 'gobizToken') {
 		// The card number and CVC went into the request: mask them in whatever comes back.
 		const secrets = card ?? { number: '', cvc: '' };
 		try {
-			return [{ json: withoutCardSecrets(chargeResult(this, itemIndex, await send()), secrets) }];
+			return [{ json: withoutCardSecrets(cardPaymentResult(this, itemIndex, await send(), checkoutId), secrets) }];
 		} catch (error) {
 			throw scrubCardFromError(this, itemIndex, error, secrets);
 		}
 	}
 
-	const item = await send();
+	const item = ((await send()).item ?? {}) as IDataObject;
 	const binary = isQrCode ? await qrImage(this, item, checkoutId, qrField) : undefined;
-	return [{ json: item, ...(binary ? { binary } : {}) }];
+	return [{ json: { ...(binary ? withoutImage(item) : item), checkoutId }, ...(binary ? { binary } : {}) }];
+}
+
+/** The answer without the base64 image once that image is the item's binary file (no copy in the JSON). */
+function withoutImage(item: IDataObject): IDataObject {
+	const qrcode = item.qrcode as IDataObject | undefined;
+	if (!qrcode || typeof qrcode !== 'object') return item;
+	const rest = { ...qrcode };
+	delete rest.base64Image;
+	return { ...item, qrcode: rest };
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
-import { customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
+import { chargeDayFields, customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
 import { amountField, amountFrom, currencyField } from '../fields';
 
 const operation = ['createRecurring'];
@@ -18,25 +18,15 @@ export const description: INodeProperties[] = [
 		name: 'recurringInterval',
 		type: 'options',
 		options: [
-			{ name: 'Daily', value: 'DAILY', description: 'Charge every day' },
-			{ name: 'Monthly', value: 'MONTHLY', description: 'Charge once a month, on the day set below' },
-			{ name: 'Weekly', value: 'WEEKLY', description: 'Charge once a week, on the day set below' },
+			{ name: 'Daily', value: 'DAILY', description: 'Charge every day (no charge day)' },
+			{ name: 'Monthly', value: 'MONTHLY', description: 'Charge once a month, on the charge day below' },
+			{ name: 'Weekly', value: 'WEEKLY', description: 'Charge once a week, on the charge day below' },
 		],
 		default: 'MONTHLY',
 		description: 'How often Revenue Monster charges the card',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Charge Day',
-		name: 'recurringTarget',
-		type: 'string',
-		required: true,
-		default: '1',
-		placeholder: '1',
-		description:
-			'Which day the card is charged. Weekly: 0 (Sunday) to 6 (Saturday). Monthly: -1 (last day of the month), 0 (first day) or 1 to 28. Ignored for Daily.',
-		displayOptions: { show },
-	},
+	...chargeDayFields(show),
 	...returnUrlFields(operation),
 	{
 		displayName: 'Additional Fields',
@@ -76,14 +66,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		currency: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
 		amount: amountFrom(this, itemIndex),
 		recurringInterval: interval,
-		recurringTarget: recurringTargetFor(
-			this,
-			itemIndex,
-			'Charge Day',
-			this.getNodeParameter('recurringTarget', itemIndex, ''),
-			interval,
-		),
 	};
+	// "Create Recurring Customer": recurringTarget is optional and has no meaning for DAILY.
+	const target = recurringTargetFor(
+		this,
+		itemIndex,
+		'Charge Day',
+		interval === 'DAILY' ? undefined : this.getNodeParameter('recurringTarget', itemIndex, ''),
+		interval,
+	);
+	if (target !== undefined) body.recurringTarget = target;
 	if (additionalFields.recurringRepetition !== undefined) {
 		body.recurringRepetition = wholeNumberAtLeast(
 			this,

@@ -1,5 +1,5 @@
 /** Fields and body parts the customer operations have in common. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { absoluteUrl, emailAddress, textUpTo } from '../validation';
 import { storeIdField as sharedStoreIdField } from '../fields';
@@ -132,4 +132,50 @@ export function customerBody(
 		if (text !== '') body[name] = text;
 	}
 	return body;
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+function ordinal(day: number): string {
+	const suffix = day % 10 === 1 && day !== 11 ? 'st' : day % 10 === 2 && day !== 12 ? 'nd' : day % 10 === 3 && day !== 13 ? 'rd' : 'th';
+	return `${day}${suffix}`;
+}
+
+/** RM's WEEKLY targets: "0" (Sunday) to "6" (Saturday), as the "Create Recurring Customer" page lists them. */
+const WEEKLY_TARGETS: INodePropertyOptions[] = WEEKDAYS.map((name, day) => ({ name, value: String(day) }));
+
+/** RM's MONTHLY targets: "1" to "28", and "-1" for the last day of the month. */
+const MONTHLY_TARGETS: INodePropertyOptions[] = [
+	...Array.from({ length: 28 }, (_, index) => ({ name: ordinal(index + 1), value: String(index + 1) })),
+	{ name: 'Last Day of the Month', value: '-1' },
+];
+
+/**
+ * The charge day (`recurringTarget`): a weekday for WEEKLY, a day of the month for MONTHLY, and no
+ * field at all for DAILY, which takes none. Both pickers share the released parameter name.
+ */
+export function chargeDayFields(show: IDataObject): INodeProperties[] {
+	return [
+		{
+			displayName: 'Charge Day',
+			name: 'recurringTarget',
+			type: 'options',
+			options: WEEKLY_TARGETS,
+			required: true,
+			default: '1',
+			description: 'The day of the week the card is charged',
+			displayOptions: { show: { ...show, recurringInterval: ['WEEKLY'] } },
+		},
+		{
+			displayName: 'Charge Day',
+			name: 'recurringTarget',
+			type: 'options',
+			options: MONTHLY_TARGETS,
+			required: true,
+			default: '1',
+			description:
+				'The day of the month the card is charged. Months have at least 28 days; choose "Last Day of the Month" for the end of every month.',
+			displayOptions: { show: { ...show, recurringInterval: ['MONTHLY'] } },
+		},
+	];
 }

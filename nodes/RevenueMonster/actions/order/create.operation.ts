@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
 import { checkChargeOutcome } from '../charge-outcome';
-import { oneOfValues, ringgitCurrency, textUpTo } from '../validation';
+import { invalidParameter, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
 import { amountField, amountFrom, currencyField, timeoutFrom, timeoutOptions } from '../fields';
+import { alreadyChargedOutput, findRecentCharge, oneAtATimePerCustomer } from './charge-guard';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -15,6 +16,41 @@ const ROUTES = {
 	recurringCharge: (customerId: string) => apiPath('/v3/recurring-payment', customerId, 'charge'),
 };
 type Route = keyof typeof ROUTES;
+
+/** Options → Skip If Charged Within (Hours): the charge guard (./charge-guard.ts). */
+const chargeGuardOption: INodeProperties = {
+	displayName: 'Skip If Charged Within (Hours)',
+	name: 'skipIfChargedWithinHours',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	placeholder: '480',
+	description:
+		'Makes a billing run safe to run again. Before charging, the customer’s orders are read from Revenue Monster; if one with status SUCCESS or IN_PROCESS, the same amount and the same currency was created within this many hours, nothing is charged and that order is output with alreadyCharged: true. Use a little less than the billing period: 480 (20 days) for monthly billing, 144 (6 days) for weekly. Empty or 0 = off. If the orders cannot be read, nothing is charged (error).',
+};
+
+/** The shared Options (Timeout) plus the guard, in the alphabetical order n8n's editor rules want. */
+function optionsWithChargeGuard(): INodeProperties {
+	const options = timeoutOptions(show);
+	return {
+		...options,
+		options: [...(options.options as INodeProperties[]), chargeGuardOption].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
+}
+
+/** Hours of the guard's window, or undefined when the guard is off (empty or 0). */
+function chargeGuardHoursFrom(context: IExecuteFunctions, itemIndex: number): number | undefined {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const hours = options.skipIfChargedWithinHours;
+	if (hours === undefined || hours === null || hours === '' || hours === 0) return undefined;
+	const value = Number(hours);
+	if (!Number.isFinite(value) || value < 0) {
+		throw invalidParameter(context, itemIndex, 'Skip If Charged Within (Hours)', hours, 'is not a number of hours');
+	}
+	return value === 0 ? undefined : value;
+}
 
 export const description: INodeProperties[] = [
 	{
@@ -80,13 +116,14 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	timeoutOptions(show),
+	optionsWithChargeGuard(),
 ];
 
 /**
  * Charges the saved card now. Paid only when the output's `paid` is true; a declined card is an
  * error naming the transaction and the reason; IN_PROCESS comes out with paid: false (check again
  * later with Transaction → Get). A charge whose answer is lost is never sent twice (transport).
+ * With the guard on, a recent matching order in RM is output instead of charging again.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const customerId = textUpTo(this, itemIndex, 'Customer ID', this.getNodeParameter('customerId', itemIndex), {
@@ -107,13 +144,30 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const note = textUpTo(this, itemIndex, 'Description', additionalFields.description);
 	if (note) body.description = note;
 	const timeout = timeoutFrom(this, itemIndex);
+	const guardHours = chargeGuardHoursFrom(this, itemIndex);
 
-	const response = await revenueMonsterRequest.call(this, {
-		method: 'POST',
-		path: ROUTES[route](customerId),
-		body,
-		itemIndex,
-		timeout,
+	const charge = async (): Promise<INodeExecutionData[]> => {
+		const response = await revenueMonsterRequest.call(this, {
+			method: 'POST',
+			path: ROUTES[route](customerId),
+			body,
+			itemIndex,
+			timeout,
+		});
+		return [{ json: checkChargeOutcome(this, itemIndex, response.item, response) }];
+	};
+	if (guardHours === undefined) return await charge();
+
+	return await oneAtATimePerCustomer(this, customerId, async () => {
+		const earlier = await findRecentCharge.call(this, {
+			customerId,
+			amount: body.amount as number,
+			currency: body.currency as string,
+			withinHours: guardHours,
+			itemIndex,
+		});
+		if (earlier) return [{ json: alreadyChargedOutput(earlier) }];
+		const [charged] = await charge();
+		return [{ json: { ...charged.json, alreadyCharged: false } }];
 	});
-	return [{ json: checkChargeOutcome(this, itemIndex, response.item as IDataObject) }];
 }
