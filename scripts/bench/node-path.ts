@@ -2,8 +2,9 @@
  * The node's real per-item path: "Test Items → Revenue Monster" run by n8n-core's WorkflowExecute
  * (test/helpers/n8n.ts), so each item goes through the router, the operation, n8n's
  * httpRequestWithAuthentication, the credential's authenticate (signing) and real HTTP to the
- * simulator. Also the token requests the credential makes over several executions, and a CPU
- * profile of the per-item path split by who spends the time.
+ * simulator: the token requests the credential makes over several executions, and a CPU profile of
+ * the per-item path split by who spends the time. (Per-item CPU time against the alternatives:
+ * alternatives.ts.)
  */
 import { Session } from 'inspector';
 
@@ -12,7 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../test/helpers/n8n';
 import type { RevenueMonsterSimulator } from '../../test/simulator/server';
-import { round, spread, timed } from './measure';
+import { round } from './measure';
 import type { SimulatorProcess } from './simulator-process';
 
 export function credentialsFor(simulator: SimulatorProcess, overrides: IDataObject = {}): InMemoryCredentialsHelper {
@@ -39,49 +40,6 @@ export async function runItems(
 
 export function itemsFor(transactionIds: string[], count: number): IDataObject[] {
 	return Array.from({ length: count }, (_, index) => ({ transactionId: transactionIds[index % transactionIds.length] }));
-}
-
-export interface PerItemResult {
-	/** items per execution */
-	items: number;
-	/** median of the executions' per-item times */
-	perItemMs: number;
-	/** each execution's per-item time */
-	executionsPerItemMs: number[];
-	/** TCP connections the simulator accepted per item (n8n's HTTP helper does not keep them) */
-	connectionsPerItem: number;
-}
-
-/**
- * The node's per-item time, one execution at a time (so the benchmark can interleave executions
- * with the floor and the peer and load on the machine hits all three alike). Warms up first.
- */
-export async function perItemMeter(simulator: SimulatorProcess, transactionIds: string[]) {
-	const credentials = credentialsFor(simulator);
-	await runItems(credentials, GET_TRANSACTION, itemsFor(transactionIds, 200));
-	const perItem: number[] = [];
-	let connections = 0;
-	let items = 0;
-	return {
-		/** one execution over `count` items; `record` false for a warm-up */
-		async execution(count: number, record = true): Promise<void> {
-			const before = (await simulator.call<{ connections: number }>('stats')).connections;
-			const { value, ms } = await timed(() => runItems(credentials, GET_TRANSACTION, itemsFor(transactionIds, count)));
-			if (value.outputs[0]?.length !== count) throw new Error('benchmark run lost items');
-			if (!record) return;
-			connections += (await simulator.call<{ connections: number }>('stats')).connections - before;
-			items += count;
-			perItem.push(ms / count);
-		},
-		result(): PerItemResult {
-			return {
-				items: items / perItem.length,
-				perItemMs: spread(perItem).median,
-				executionsPerItemMs: perItem.map((value) => round(value, 3)),
-				connectionsPerItem: round(connections / items, 3),
-			};
-		},
-	};
 }
 
 export interface TokenResult {
@@ -125,20 +83,34 @@ export interface ProfileShare {
 
 /**
  * Who a sample's time belongs to: the nearest frame on its stack with a known owner (a native
- * function such as a socket write counts for the code that called it).
+ * function such as a socket write counts for the code that called it). Idle samples are not CPU.
  */
 function ownerOf(url: string, functionName: string): string | undefined {
 	if (functionName === '(garbage collector)') return 'garbage collection';
-	if (functionName === '(idle)') return 'idle (waiting for the simulator)';
-	if (url === 'node:internal/crypto/sig') return 'RSA sign (the floor)';
-	if (/\/nodes\/RevenueMonster\/|\/credentials\//.test(url)) return 'this package (nodes/, credentials/)';
-	if (/node_modules\/(axios|follow-redirects|@n8n\/backend-network|form-data|proxy-from-env)\//.test(url) || /^node:(_http_|http|net|dns|internal\/(net|http|stream_base_commons|dns))/.test(url)) {
-		return "HTTP (n8n's axios, node:http/net: a new connection per request)";
+	if (functionName === '(idle)') return IDLE;
+	// The profiler's own work when it is stopped is not part of the path.
+	if (url === 'node:inspector') return IDLE;
+	if (functionName === '(program)') return 'V8 and libuv, unattributed';
+	if (url === 'node:internal/crypto/sig') return 'RSA signing';
+	if (
+		(/^node:(net|dns|internal\/net|internal\/dns)/.test(url) && /connect|lookup/i.test(functionName)) ||
+		(url === 'node:_http_agent' && /createSocket|createConnection/.test(functionName))
+	) {
+		return 'TCP connect (a new connection per request)';
 	}
-	if (/node_modules\/(n8n-core|n8n-workflow|@n8n|luxon|lodash|jmespath|@n8n_io)\//.test(url)) return 'n8n engine (items, parameters, expressions)';
+	if (/\/nodes\/RevenueMonster\/|\/credentials\//.test(url)) return 'this package (nodes/, credentials/)';
+	if (
+		/node_modules\/(axios|follow-redirects|@n8n\/backend-network|form-data|proxy-from-env)\//.test(url) ||
+		/^node:(_http_|http|net|dns|events|domain|internal\/(net|http|stream_base_commons|dns|streams))/.test(url)
+	) {
+		return "HTTP: axios, n8n's request helper, node:http and its streams";
+	}
+	if (/node_modules\/(n8n-core|n8n-workflow|@n8n|luxon|lodash|jmespath|@n8n_io)\//.test(url)) return 'n8n engine (items, parameters, expressions, credentials)';
 	if (/\/test\/helpers\//.test(url)) return 'test harness (in-memory credential store)';
 	return undefined;
 }
+
+const IDLE = 'idle';
 
 export async function profilePerItem(
 	simulator: SimulatorProcess,
@@ -171,17 +143,33 @@ export async function profilePerItem(
 			const owner = ownerOf(url, functionName);
 			if (owner) return owner;
 		}
-		return 'other (Node internals: promises, timers, events)';
+		return 'other (Node internals: promise and async-hook scheduling)';
 	};
 	const totals = new Map<string, number>();
-	let all = 0;
+	let busy = 0;
+	const unattributed = new Map<string, number>();
 	profile.samples.forEach((id, index) => {
 		const delta = profile.timeDeltas[index] ?? 0;
 		const area = areaOf(id);
 		totals.set(area, (totals.get(area) ?? 0) + delta);
-		all += delta;
+		if (process.env.BENCH_PROFILE_DEBUG && area.startsWith('other')) {
+			const stack: string[] = [];
+			for (let current: number | undefined = id; current !== undefined && stack.length < 6; current = parentOf.get(current)) {
+				const frame = byId.get(current)!.callFrame;
+				stack.push(`${frame.functionName || '(anon)'}@${frame.url.replace(/^.*node_modules\//, '')}`);
+			}
+			const keyText = stack.join(' < ');
+			unattributed.set(keyText, (unattributed.get(keyText) ?? 0) + delta);
+		}
+		if (area !== IDLE) busy += delta;
 	});
+	if (process.env.BENCH_PROFILE_DEBUG) {
+		for (const [stack, time] of [...unattributed.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+			process.stdout.write(`${round((100 * time) / busy, 1)}% ${stack}\n`);
+		}
+	}
 	return [...totals.entries()]
-		.map(([area, time]) => ({ area, percent: round((100 * time) / all, 1) }))
+		.filter(([area]) => area !== IDLE)
+		.map(([area, time]) => ({ area, percent: round((100 * time) / busy, 1) }))
 		.sort((a, b) => b.percent - a.percent);
 }

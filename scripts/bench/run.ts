@@ -1,98 +1,120 @@
 /**
- * `npm run bench`: how fast and how frugal the node is, as ratios measured in one run against the
- * simulator (running in its own process). Prints the ratios, writes the full figures as JSON under
- * .bench/ and the latest figures to docs/PERFORMANCE.md.
+ * `npm run bench`: what the node costs, as ratios against the real alternatives, measured in one run
+ * in CPU time, in interleaved rounds (median and min–max over the rounds). Starts everything it needs:
+ * the simulator (its own process), a local TLS server, and the pinned real n8n. Prints the ratios,
+ * writes the full figures as JSON under .bench/ and regenerates docs/PERFORMANCE.md.
  *
- * Options: --quick (smaller samples, for trying the script out; figures not written to the docs).
+ * Options: --quick (smaller samples, figures not written to the docs); --no-n8n (skip the real n8n);
+ * --postgres (also measure the credential read in an n8n on a throwaway Postgres cluster);
+ * --render-only (measure nothing: regenerate docs/PERFORMANCE.md from .bench/bench-latest.json).
  */
-import { mkdirSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import os from 'os';
 import path from 'path';
 
-import { measureConcurrency, measureRateCap, type ConcurrencyResult, type RateCapResult } from './concurrency';
-import { measureFloorRound, summarizeFloor, type FloorResult, type FloorRound } from './floor';
-import { nowMs, round } from './measure';
-import { measureListMemory, type MemoryResult } from './memory';
-import { measureTokens, perItemMeter, profilePerItem, type PerItemResult, type ProfileShare, type TokenResult } from './node-path';
-import { measureNotifications, type NotificationResult } from './notifications';
-import { peerSdkMeter, type PeerResult } from './peer-sdk';
+import { stopAll, stopAllOnExit } from '../lib/processes';
+import { measureInEngine } from './alternatives';
+import { measureConcurrency, measureRateCap } from './concurrency';
+import { measureTlsCost, reproduceConnectionPerRequest } from './connections';
+import { nowMs, round, showSummary } from './measure';
+import { measureListMemory } from './memory';
+import { measureTokens, profilePerItem } from './node-path';
+import { measureNotifications } from './notifications';
 import { renderPerformanceDoc } from './performance-doc';
+import { startPostgres, type Postgres } from './postgres';
+import { buildAndPack, measureRealN8n, type RealN8nResult } from './real-n8n';
 import { SimulatorProcess } from './simulator-process';
-
-export interface Ratios {
-	perItemOverFloor: number;
-	/** the same, against a floor whose round trip opens a new connection (as n8n's HTTP helper does) */
-	perItemOverFloorOnNewConnection: number;
-	tokensPer1000Items: number;
-	tokensPer1000ItemsConcurrency8: number;
-	notificationsVerifiedPerSecond: number;
-	listRetainedHeapOverJson: number;
-	listPeakHeapMB: number;
-	bulkChargesSpeedupConcurrency8: number;
-	perItemOverPeerSdk: number;
-	rateCapMaxInAnySecondOverCap: number;
-}
-
-export interface BenchResult {
-	command: string;
-	startedAt: string;
-	durationSeconds: number;
-	machine: { cpu: string; cores: number; node: string; platform: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-	ratios: Ratios;
-	floor: FloorResult;
-	perItem: PerItemResult;
-	profile: ProfileShare[];
-	tokens: TokenResult[];
-	notifications: NotificationResult;
-	memory: MemoryResult;
-	concurrency: ConcurrencyResult;
-	rateCap: RateCapResult;
-	peer: PeerResult;
-}
+import type { BenchResult, Headline } from './types';
 
 const ROOT = path.join(__dirname, '..', '..');
+const OUTPUT_DIR = path.join(ROOT, '.bench');
 const LIST_SIZE = 10_000;
-/** interleaved rounds of floor, node and peer; each figure is the median round */
-const ROUNDS = 5;
 
 function step(text: string): void {
 	process.stdout.write(`  ${text}\n`);
 }
 
+const load = () => os.loadavg().map((value) => round(value, 2));
+
 async function main(): Promise<void> {
+	if (process.argv.includes('--render-only')) {
+		const latest = JSON.parse(readFileSync(path.join(OUTPUT_DIR, 'bench-latest.json'), 'utf8')) as BenchResult;
+		writeFileSync(path.join(ROOT, 'docs', 'PERFORMANCE.md'), renderPerformanceDoc(latest));
+		process.stdout.write(`docs/PERFORMANCE.md regenerated from the run of ${latest.startedAt} (${latest.command})\n`);
+		return;
+	}
 	const quick = process.argv.includes('--quick');
+	const withN8n = !process.argv.includes('--no-n8n');
+	const withPostgres = withN8n && process.argv.includes('--postgres');
 	const size = (full: number, small: number) => (quick ? small : full);
+	const rounds = size(7, 3);
 	const startedAt = new Date();
 	const start = nowMs();
-	const loadAverageAtStart = os.loadavg().map((load) => round(load, 2));
-	process.stdout.write(`Revenue Monster node benchmark${quick ? ' (quick: figures not written to docs)' : ''}\n`);
+	const loadAverageAtStart = load();
+	process.stdout.write(
+		`Revenue Monster node benchmark${quick ? ' (quick: figures not written to docs)' : ''}; load average ${loadAverageAtStart.join(', ')} on ${os.cpus().length} cores\n`,
+	);
+	let postgres: Postgres | undefined;
+	stopAllOnExit(() => postgres?.stop());
 
 	const simulator = await SimulatorProcess.start({ pageSize: 100, autoNotify: false });
 	try {
 		const transactionIds = await simulator.call<string[]>('seedTransactions', LIST_SIZE);
 
-		// Floor, node and peer in interleaved rounds, so load on the machine weighs on all three alike.
-		step('floor (RSA-2048 sign + loopback round trip), node per item (Transaction → Get in n8n\'s engine)');
-		step(`and rm-api-sdk (same call, same simulator): ${ROUNDS} interleaved rounds`);
-		const nodeMeter = await perItemMeter(simulator, transactionIds);
-		const peerMeter = await peerSdkMeter(simulator, transactionIds);
-		const floorRounds: FloorRound[] = [];
-		// Round 0 warms up the JIT and the machine and is not counted.
-		for (let round = 0; round <= ROUNDS; round++) {
-			const floorRound = await measureFloorRound(simulator.url, size(600, 150));
-			await nodeMeter.execution(size(400, 100), round > 0);
-			await peerMeter.round(size(400, 100), round > 0);
-			if (round > 0) floorRounds.push(floorRound);
+		step(`CPU per item inside n8n's engine: this package, a minimal custom node, rm-api-sdk in a node (${rounds} interleaved rounds)`);
+		const inEngine = await measureInEngine(simulator, transactionIds, size(300, 100), rounds);
+
+		let realN8n: RealN8nResult | undefined;
+		let tarball: string | undefined;
+		let realN8nSkipped: string | undefined;
+		if (withN8n) {
+			step('a real n8n: this package vs HTTP Request + Code node, credential read per request vs once');
+			tarball = await buildAndPack(OUTPUT_DIR, (line) => step(`  ${line}`));
+			realN8n = await measureRealN8n({
+				tarball,
+				simulator,
+				transactionIds,
+				scratch: path.join(OUTPUT_DIR, 'n8n'),
+				largeItems: size(200, 60),
+				smallItems: size(20, 10),
+				rounds: size(5, 2),
+				say: (line) => step(`  ${line}`),
+			});
+		} else {
+			realN8nSkipped = 'skipped (--no-n8n)';
 		}
-		const floor = summarizeFloor(floorRounds);
-		const perItem = nodeMeter.result();
-		const peer = await peerMeter.finish();
+		let realN8nPostgres: RealN8nResult | undefined;
+		if (withPostgres) {
+			step('the credential read again, in an n8n on Postgres');
+			postgres = await startPostgres();
+			try {
+				realN8nPostgres = await measureRealN8n({
+					simulator,
+					transactionIds,
+					scratch: path.join(OUTPUT_DIR, 'n8n-postgres'),
+					largeItems: size(200, 60),
+					smallItems: size(20, 10),
+					rounds: size(5, 2),
+					say: (line) => step(`  ${line}`),
+					postgres,
+					tarball,
+					variants: ['probePerRequest', 'probeOnce'],
+				});
+			} finally {
+				await postgres.stop();
+				postgres = undefined;
+			}
+		}
+
 		step('profile of the per-item path');
-		const profile = await profilePerItem(simulator, transactionIds, size(500, 100));
+		const profile = await profilePerItem(simulator, transactionIds, size(400, 100));
+		step('notifications: the trigger\'s verification vs bare crypto.verify');
+		const notifications = measureNotifications(size(300, 100), size(1500, 300), rounds);
+		step("connections: n8n's request helper (reproducer) and the cost of a TLS handshake per request");
+		const connections = await reproduceConnectionPerRequest(200);
+		const tls = await measureTlsCost(OUTPUT_DIR, size(150, 40), size(5, 2));
 		step('token requests over 3 executions');
 		const tokens = [await measureTokens(simulator, transactionIds, 1), await measureTokens(simulator, transactionIds, 8)];
-		step('notifications verified per second (trigger/verify.ts)');
-		const notifications = measureNotifications(size(500, 100), size(1500, 300));
 		step(`memory for a ${LIST_SIZE.toLocaleString('en')}-item list (Transaction → Get Many, Return All)`);
 		const memory = await measureListMemory(simulator, LIST_SIZE);
 		step('bulk charges with 50 ms latency, concurrency 1 vs 8 (Order → Create)');
@@ -100,25 +122,21 @@ async function main(): Promise<void> {
 		step('requests-per-second cap (20/s at concurrency 8)');
 		const rateCap = await measureRateCap(simulator, size(40, 10), 20);
 
-		const tokensAt = (concurrencyLevel: number) =>
-			tokens.find((token) => token.concurrency === concurrencyLevel)?.tokensPer1000Items ?? NaN;
-		const ratios: Ratios = {
-			perItemOverFloor: round(perItem.perItemMs / floor.floorMs.mean, 2),
-			perItemOverFloorOnNewConnection: round(
-				perItem.perItemMs / (floor.signMs.mean + floor.freshConnectionRoundTripMs.mean),
-				2,
-			),
+		const tokensAt = (level: number) => tokens.find((token) => token.concurrency === level)?.tokensPer1000Items ?? NaN;
+		const headline: Headline = {
+			packageOverMinimal: inEngine.packageOverMinimal,
+			packageOverHttpRequestCode: realN8n?.packageOverHttpRequestCode,
+			packageOverSdk: inEngine.packageOverSdk,
+			verifyOverRaw: notifications.verifyPath.triggerOverRaw,
+			credentialOnceOverPerRequest: realN8n?.credentialOnceOverPerRequest,
 			tokensPer1000Items: tokensAt(1),
 			tokensPer1000ItemsConcurrency8: tokensAt(8),
-			notificationsVerifiedPerSecond: notifications.rates[0].perSecond,
 			listRetainedHeapOverJson: round(memory.retainedHeapDeltaBytes / memory.jsonBytes, 2),
-			listPeakHeapMB: round(memory.peakHeapDeltaBytes / 1024 / 1024, 1),
 			bulkChargesSpeedupConcurrency8: concurrency.speedup,
-			perItemOverPeerSdk: round(perItem.perItemMs / peer.perCallMs, 2),
 			rateCapMaxInAnySecondOverCap: round(rateCap.maxInAnySecond / rateCap.capPerSecond, 2),
 		};
 		const result: BenchResult = {
-			command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+			command: ['npm run bench', ...(quick || !withN8n || withPostgres ? ['--'] : []), ...(quick ? ['--quick'] : []), ...(withN8n ? [] : ['--no-n8n']), ...(withPostgres ? ['--postgres'] : [])].join(' '),
 			startedAt: startedAt.toISOString(),
 			durationSeconds: round((nowMs() - start) / 1000, 1),
 			machine: {
@@ -127,52 +145,89 @@ async function main(): Promise<void> {
 				node: process.version,
 				platform: `${os.platform()} ${os.arch()}`,
 				loadAverageAtStart,
-				loadAverageAtEnd: os.loadavg().map((load) => round(load, 2)),
+				loadAverageAtEnd: load(),
 			},
-			ratios,
-			floor,
-			perItem,
+			headline,
+			inEngine,
+			realN8n,
+			realN8nSkipped,
+			realN8nPostgres,
 			profile,
+			connections,
+			tls,
 			tokens,
 			notifications,
 			memory,
 			concurrency,
 			rateCap,
-			peer,
 		};
 
-		const outputDir = path.join(ROOT, '.bench');
-		mkdirSync(outputDir, { recursive: true });
+		mkdirSync(OUTPUT_DIR, { recursive: true });
 		const json = JSON.stringify(result, null, 2);
-		writeFileSync(path.join(outputDir, 'bench-latest.json'), json);
-		writeFileSync(path.join(outputDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), json);
-		if (!quick) writeFileSync(path.join(ROOT, 'docs', 'PERFORMANCE.md'), renderPerformanceDoc(result));
+		writeFileSync(path.join(OUTPUT_DIR, 'bench-latest.json'), json);
+		writeFileSync(path.join(OUTPUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), json);
+		const writeDocs = !quick;
+		if (writeDocs) writeFileSync(path.join(ROOT, 'docs', 'PERFORMANCE.md'), renderPerformanceDoc(result));
 
-		printRatios(result);
+		printHeadline(result);
 		process.stdout.write(
-			`\nFull figures: .bench/bench-latest.json${quick ? '' : '; docs/PERFORMANCE.md updated'}. Took ${result.durationSeconds} s.\n`,
+			`\nFull figures: .bench/bench-latest.json${writeDocs ? '; docs/PERFORMANCE.md regenerated' : ''}. Took ${result.durationSeconds} s.\n`,
 		);
 	} finally {
 		await simulator.stop();
+		await stopAll();
 	}
 }
 
-function printRatios(result: BenchResult): void {
-	const { ratios, floor, perItem, memory, concurrency, peer, rateCap } = result;
-	const ms = (value: number) => `${round(value, 3)} ms`;
+function printHeadline(result: BenchResult): void {
+	const { headline, inEngine, realN8n, notifications, connections, tls, machine } = result;
+	const ms = (value: number) => `${value} ms`;
 	const rows: Array<[string, string, string]> = [
-		['Per item ÷ floor', `${ratios.perItemOverFloor}×`, `${ms(perItem.perItemMs)} per item vs floor ${ms(floor.floorMs.mean)} (sign ${ms(floor.signMs.mean)} + round trip ${ms(floor.roundTripMs.mean)})`],
-		['Per item ÷ floor on a new connection', `${ratios.perItemOverFloorOnNewConnection}×`, `floor with a new TCP connection per call, as n8n's HTTP helper makes (round trip ${ms(floor.freshConnectionRoundTripMs.mean)})`],
-		['Token requests per 1,000 items', `${ratios.tokensPer1000Items}`, `3 executions, one credential; at concurrency 8: ${ratios.tokensPer1000ItemsConcurrency8}`],
-		['Notifications verified per second', `${ratios.notificationsVerifiedPerSecond}`, `forged: ${result.notifications.rates[1].perSecond}/s, stale: ${result.notifications.rates[2].perSecond}/s, bad accepted: ${result.notifications.rates[1].accepted + result.notifications.rates[2].accepted}`],
-		['10,000-item list: retained heap ÷ JSON size', `${ratios.listRetainedHeapOverJson}×`, `peak heap +${ratios.listPeakHeapMB} MB, retained +${round(memory.retainedHeapDeltaBytes / 1048576, 1)} MB, JSON ${round(memory.jsonBytes / 1048576, 1)} MB, ${memory.elapsedMs} ms`],
-		['Bulk charges, 50 ms latency: concurrency 8 speed-up', `${ratios.bulkChargesSpeedupConcurrency8}×`, concurrency.runs.map((run) => `c${run.concurrency}: ${run.totalMs} ms for ${run.items}, duplicates ${run.duplicateCharges}`).join('; ')],
-		['Per item ÷ rm-api-sdk per call', `${ratios.perItemOverPeerSdk}×`, `SDK ${ms(peer.perCallMs)} per call (${peer.connectionsPerCall} connections/call vs node ${perItem.connectionsPerItem}); strict simulator told the SDK: ${peer.strictSimulatorAnswer}`],
-		['Rate cap: busiest second ÷ cap', `${ratios.rateCapMaxInAnySecondOverCap}`, `${rateCap.maxInAnySecond} calls in the busiest second, cap ${rateCap.capPerSecond}/s, concurrency ${rateCap.concurrency}`],
+		[
+			'Package ÷ minimal custom node (CPU/item)',
+			showSummary(headline.packageOverMinimal),
+			`goal ≤ 1.05; ${ms(inEngine.variants.package.cpuMsPerItem.median)} vs ${ms(inEngine.variants.minimal.cpuMsPerItem.median)} per item, n8n-core engine`,
+		],
+		[
+			'Package ÷ HTTP Request + Code (CPU/item)',
+			headline.packageOverHttpRequestCode ? showSummary(headline.packageOverHttpRequestCode) : 'skipped',
+			realN8n
+				? `real n8n ${realN8n.n8nVersion}: ${ms(realN8n.variants.package?.cpuMsPerItem.median ?? NaN)} vs ${ms(realN8n.variants.httpCode?.cpuMsPerItem.median ?? NaN)} per item`
+				: (result.realN8nSkipped ?? ''),
+		],
+		[
+			'Package ÷ rm-api-sdk in a node (CPU/item)',
+			showSummary(headline.packageOverSdk),
+			`${ms(inEngine.variants.sdk.cpuMsPerItem.median)} per item for the SDK`,
+		],
+		[
+			'Verify ÷ raw crypto.verify (rate)',
+			showSummary(headline.verifyOverRaw),
+			`goal ≥ 0.85; ${notifications.verifyPath.triggerPerCpuSecond.median}/s vs ${notifications.verifyPath.rawVerifyPerCpuSecond.median}/s per CPU second`,
+		],
+		[
+			'Credential read once ÷ per request',
+			headline.credentialOnceOverPerRequest ? showSummary(headline.credentialOnceOverPerRequest) : 'skipped',
+			realN8n ? `probe node in a real n8n (${realN8n.database})` : '',
+		],
+		...(result.realN8nPostgres?.credentialOnceOverPerRequest
+			? [['  … on Postgres', showSummary(result.realN8nPostgres.credentialOnceOverPerRequest), result.realN8nPostgres.database] as [string, string, string]]
+			: []),
+		[
+			"Connections per request (n8n's helper)",
+			`${connections.connections}/${connections.requests}`,
+			`Connection: ${Object.keys(connections.connectionHeaders).join(', ')}; asking keepAlive: ${connections.keepAliveAskedConnections}/${connections.requests}`,
+		],
+		['TLS handshake, client CPU per request', ms(tls.handshakeCpuMs.median), `new connection ${ms(tls.newConnectionCpuMs.median)} vs kept alive ${ms(tls.keptAliveCpuMs.median)}`],
+		['Token requests per 1,000 items', String(headline.tokensPer1000Items), `at concurrency 8: ${headline.tokensPer1000ItemsConcurrency8}`],
+		['10,000-item list: retained heap ÷ JSON', `${headline.listRetainedHeapOverJson}×`, ''],
+		['Bulk charges, 50 ms latency: c8 speed-up', `${headline.bulkChargesSpeedupConcurrency8}×`, ''],
+		['Rate cap: busiest second ÷ cap', String(headline.rateCapMaxInAnySecondOverCap), ''],
 	];
 	const width = Math.max(...rows.map((row) => row[0].length));
-	process.stdout.write('\n');
-	for (const [name, value, detail] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padStart(8)}  ${detail}\n`);
+	const valueWidth = Math.max(...rows.map((row) => row[1].length));
+	process.stdout.write(`\nMedian (min–max) over the rounds; load average ${machine.loadAverageAtStart.join(', ')} at the start, ${machine.loadAverageAtEnd.join(', ')} at the end.\n`);
+	for (const [name, value, detail] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${detail}\n`);
 	process.stdout.write(`\nWhere the per-item CPU time goes: ${result.profile.map((share) => `${share.area} ${share.percent}%`).join(', ')}\n`);
 }
 

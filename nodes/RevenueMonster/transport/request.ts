@@ -20,6 +20,7 @@
  */
 import type {
 	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -218,8 +219,30 @@ interface CallCredentials {
  * versions that ignore an empty preAuthenticationRetryStatusCode, or always refresh on a 401, do.
  * That resend then counts as this request's one token resend.
  */
+/**
+ * The credential, read once per node execution (docs/PERFORMANCE.md: without it n8n reads and decrypts
+ * it from its database for every request). A token n8n fetches during the execution is written back
+ * into it (below), so the requests that follow sign with the new token.
+ */
+const credentialsOfExecution = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
+
+async function credentialsOf(context: RevenueMonsterContext): Promise<ICredentialDataDecryptedObject> {
+	// Only a node execution runs many requests; editor look-ups, polls and webhooks read it each time.
+	if (typeof (context as IExecuteFunctions).getInputData !== 'function') {
+		return await context.getCredentials(CREDENTIAL_TYPE);
+	}
+	let read = credentialsOfExecution.get(context);
+	if (!read) {
+		read = context.getCredentials(CREDENTIAL_TYPE);
+		credentialsOfExecution.set(context, read);
+		// A credential that could not be read is read again next time, and fails with n8n's own message.
+		read.catch(() => credentialsOfExecution.delete(context));
+	}
+	return await read;
+}
+
 async function callCredentials(context: RevenueMonsterContext, withoutToken: boolean): Promise<CallCredentials> {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await credentialsOf(context);
 	const details = context.getNode().credentials?.[CREDENTIAL_TYPE];
 	let token = withoutToken ? '' : String(credentials.accessToken ?? '');
 	const fetchedBeforeSending = token === '' ? 1 : 0;
@@ -233,6 +256,7 @@ async function callCredentials(context: RevenueMonsterContext, withoutToken: boo
 			const next = String(value ?? '');
 			if (next === token) return;
 			token = next;
+			credentials.accessToken = next;
 			newTokens++;
 		},
 	});

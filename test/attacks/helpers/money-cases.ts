@@ -106,11 +106,21 @@ const reverse: MoneyOperation = {
 };
 
 const checkoutPay: MoneyOperation = {
-	name: 'Checkout → Pay (card details)',
+	// Card Details only returns a link the customer completes; a saved card is charged at once.
+	name: 'Checkout → Pay (saved card)',
 	prepare: (simulator) => {
 		const now = simulator.state.now();
 		const checkoutId = simulator.state.nextId();
 		const orderId = `ATK-${checkoutId}`;
+		const userId = `attack-${checkoutId}`;
+		const { token } = simulator.state.saveCardToken(userId, {
+			isSave: true,
+			name: 'TAN AH KOW',
+			label: '411111******1111',
+			lastFourNo: '1111',
+			month: 12,
+			year: 2039,
+		});
 		simulator.state.checkouts.set(checkoutId, {
 			id: checkoutId,
 			type: 'WEB_PAYMENT',
@@ -121,8 +131,8 @@ const checkoutPay: MoneyOperation = {
 			redirectUrl: 'https://shop.example/thanks',
 			notifyUrl: '',
 			startAt: now,
-			status: 'IN_PROCESS',
-			customer: {},
+			status: '',
+			customer: { userId },
 			storeId: simulator.state.stores[0].id,
 			createdAt: now,
 			updatedAt: now,
@@ -133,12 +143,8 @@ const checkoutPay: MoneyOperation = {
 				resource: 'checkout',
 				operation: 'pay',
 				checkoutId: '={{ $json.checkoutId }}',
-				mode: 'gobizCard',
-				cardName: 'TAN AH KOW',
-				cardNumber: '4111111111111111',
-				cardCvc: '123',
-				cardExpiryMonth: 12,
-				cardExpiryYear: 2039,
+				mode: 'gobizToken',
+				cardToken: token,
 			},
 			path: '/v3/payment/online/checkout',
 			rmActs: () => simulator.state.transactions.filter((transaction) => transaction.order.id === orderId).length,
