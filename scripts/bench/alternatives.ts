@@ -15,7 +15,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { RMSDK } from 'rm-api-sdk';
 
-import { parsePrivateKey, signRequest } from '../../nodes/RevenueMonster/transport/signature';
+import { signRequest } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
 import { SIMULATOR_KEYS } from '../../test/simulator/keys';
 import { cpuTimed, round, summarize, type RoundSummary } from './measure';
 import { GET_TRANSACTION, credentialsFor, itemsFor } from './node-path';

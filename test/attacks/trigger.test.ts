@@ -12,7 +12,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { canonicalJson, parsePrivateKey } from '../../nodes/RevenueMonster/transport/signature';
+import { canonicalJson } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
 import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../helpers/n8n';
 import { startWebhookHarness, type WebhookDelivery, type WebhookHarness } from '../helpers/webhook';
 import {

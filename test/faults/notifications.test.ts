@@ -9,7 +9,7 @@
 import http from 'http';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
-import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../helpers/n8n';
 import { startWebhookHarness, type WebhookHarness } from '../helpers/webhook';

@@ -11,12 +11,11 @@ import type { AddressInfo } from 'net';
 import {
 	buildSignString,
 	canonicalJson,
-	parsePrivateKey,
-	parsePublicKey,
 	parseSignatureHeader,
 	signDataOf,
 	verifyText,
 } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey, parsePublicKey } from '../../nodes/RevenueMonster/transport/keys';
 import { SIMULATOR_KEYS } from './keys';
 import { deliverNotification, type NotificationVariant } from './notify';
 import { handleApiRoute, recordCardCharge } from './routes';

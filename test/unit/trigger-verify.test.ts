@@ -5,12 +5,11 @@ import {
 	buildSignString,
 	canonicalJson,
 	formatSignatureHeader,
-	parsePrivateKey,
-	parsePublicKey,
 	signDataOf,
-	signNotification,
 	signText,
 } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey, parsePublicKey } from '../../nodes/RevenueMonster/transport/keys';
+import { signNotification } from '../simulator/sign-notification';
 import { headerValue, verifyNotification } from '../../nodes/RevenueMonster/trigger/verify';
 import { SIMULATOR_KEYS } from '../simulator/keys';
 

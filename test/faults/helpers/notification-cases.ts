@@ -11,10 +11,10 @@ import {
 	createNonce,
 	formatSignatureHeader,
 	signDataOf,
-	signNotification,
 	signText,
 	unixTimestamp,
 } from '../../../nodes/RevenueMonster/transport/signature';
+import { signNotification } from '../../simulator/sign-notification';
 
 export interface NotificationCase {
 	/** table row it is counted in */
