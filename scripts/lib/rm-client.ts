@@ -4,7 +4,7 @@
  */
 import { canonicalJson, signRequest } from '../../nodes/RevenueMonster/transport/signature';
 import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
-import { SIMULATOR_KEYS } from '../../test/simulator/keys';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 
 export async function simulatorCall(
 	baseUrl: string,

@@ -13,7 +13,7 @@ import {
 	verifyText,
 } from '../../nodes/RevenueMonster/transport/signature';
 import { parsePrivateKey, parsePublicKey } from '../../nodes/RevenueMonster/transport/keys';
-import { signNotification } from '../simulator/sign-notification';
+import { signNotification } from '../../simulator/sign-notification';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const vectors = JSON.parse(readFileSync(path.join(fixtures, 'rm-signature-vectors.json'), 'utf8'));
