@@ -125,8 +125,9 @@ function summaryLine(): string {
 	const runs = SPACINGS.map(({ label }) => figures.runs[label]);
 	const total = runs.every((value) => value !== undefined) ? runs.reduce((a, b) => a + b, 0) : 'n/a';
 	const spacing = SPACINGS.map(({ label }) => `${label}: ${figures.runs[label] ?? 'n/a'}`).join(', ');
+	const charged = OPTIONS.only === undefined || OPTIONS.only === 'billing' ? `${figures.charged}/${CUSTOMERS}` : 'n/a (billing not run)';
 	return (
-		`queue mode: ${figures.charged}/${CUSTOMERS} customers charged exactly once, ${figures.twice < 0 ? 'n/a' : figures.twice} duplicate charges, ` +
+		`queue mode: ${charged} customers charged exactly once, ${figures.twice < 0 ? 'n/a' : figures.twice} duplicate charges, ` +
 		`${figures.tokens < 0 ? 'n/a' : figures.tokens} tokens, ${total} runs for ${PAYMENTS} payments (${spacing})`
 	);
 }
