@@ -4,6 +4,6 @@ export default [
 	...config,
 	{
 		// The simulator, tests and scripts are dev tooling, not part of the published package.
-		ignores: ['dist/**', 'test/**', 'scripts/**', 'tools/**', 'coverage/**', '.e2e/**', '.dev/**', '.bench/**', '.queue/**', 'jest.config.js', 'gulpfile.js'],
+		ignores: ['dist/**', 'simulator/**', 'support/**', 'test/**', 'scripts/**', 'tools/**', 'coverage/**', '.e2e/**', '.dev/**', '.bench/**', '.queue/**', 'jest.config.js', 'gulpfile.js'],
 	},
 ];

@@ -14,8 +14,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'fs';
 import path from 'path';
 
-import { handleApiRoute } from '../test/simulator/routes';
-import { startSimulator, type RevenueMonsterSimulator } from '../test/simulator/server';
+import { handleApiRoute } from '../simulator/routes';
+import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
 import { N8nApi, N8nInstance, REPO_ROOT, nodeOutput, packPackage, withoutNpmConfig } from './lib/n8n-instance';
 import { ensureN8nRuntime } from './lib/n8n-runtime';
 import { freePort, isStopping, runCommand, stopAll, stopAllOnExit, tailOf, waitFor } from './lib/processes';

@@ -15,12 +15,12 @@ import path from 'path';
 import http from 'http';
 
 import { canonicalJson } from '../nodes/RevenueMonster/transport/signature';
-import { rmSignature } from '../test/attacks/helpers/attempts';
-import { SIMULATOR_KEYS } from '../test/simulator/keys';
-import { prepareNotification } from '../test/simulator/notify';
-import { startSimulator, type RevenueMonsterSimulator } from '../test/simulator/server';
-import type { Json } from '../test/simulator/state';
-import { seedBoundCustomer } from '../test/faults/helpers/reliability';
+import { rmSignature } from '../simulator/sign-notification';
+import { SIMULATOR_KEYS } from '../simulator/keys';
+import { prepareNotification } from '../simulator/notify';
+import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import type { Json } from '../simulator/state';
+import { seedBoundCustomer } from '../support/reliability';
 import { Checklist } from './lib/checklist';
 import {
 	N8nInstance,

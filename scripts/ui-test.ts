@@ -238,9 +238,12 @@ async function main(): Promise<void> {
 		await page.waitForTimeout(1000);
 		check(/openssl genrsa/.test(await modal.innerText()), 'the credential form explains how to make the RSA key pair');
 		await shot(page, 'credential-form');
-		const retry = modal.getByRole('button', { name: /retry|test/i }).first();
-		if (await retry.isVisible().catch(() => false)) await retry.click();
-		else await modal.getByRole('button', { name: /save/i }).first().click();
+		// n8n tests a saved credential as its form opens; wait for that verdict, then test again on request
+		// (Retry), as a user would. Save stays disabled until something is changed.
+		const verdict = modal.getByText(/Connection tested successfully|Couldn.t connect/i).first();
+		await verdict.waitFor({ timeout: 60_000 });
+		await modal.getByRole('button', { name: /retry/i }).first().click();
+		await verdict.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
 		await modal.getByText(/Connection tested successfully/i).first().waitFor({ timeout: 60_000 });
 		await shot(page, 'credential-tested');
 		check(true, 'the credential test passes in the editor');

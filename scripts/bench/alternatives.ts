@@ -1,6 +1,6 @@
 /**
  * The same signed call (GET /v3/payment/transaction/{id}, the id read from an expression per item)
- * made three ways, each as a node run by n8n-core's WorkflowExecute (test/helpers/n8n.ts) against
+ * made three ways, each as a node run by n8n-core's WorkflowExecute (support/n8n.ts) against
  * the simulator process:
  *
  * - package: this package's node, Transaction → Get;
@@ -15,12 +15,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { RMSDK } from 'rm-api-sdk';
 
-import { parsePrivateKey, signRequest } from '../../nodes/RevenueMonster/transport/signature';
-import { SIMULATOR_KEYS } from '../../test/simulator/keys';
+import { signRequest } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 import { cpuTimed, round, summarize, type RoundSummary } from './measure';
 import { GET_TRANSACTION, credentialsFor, itemsFor } from './node-path';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { runNode, type InMemoryCredentialsHelper } from '../../test/helpers/n8n';
+import { runNode, type InMemoryCredentialsHelper } from '../../support/n8n';
 import type { SimulatorProcess } from './simulator-process';
 
 const description = (name: string) =>

@@ -3,7 +3,7 @@
  * concurrency 1 and 8; then the requests-per-second cap at concurrency 8, checked from the times
  * the simulator received the calls.
  */
-import { chargeParameters } from '../../test/faults/helpers/runs';
+import { chargeParameters } from '../../support/fault-runs';
 import { maxInWindow, round, timed } from './measure';
 import { credentialsFor, runItems } from './node-path';
 import type { SimulatorProcess } from './simulator-process';

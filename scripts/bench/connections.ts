@@ -2,7 +2,7 @@
  * n8n's request helper and connections, with a reproducer and what it costs.
  *
  * Reproducer: a bare custom node sends N GETs through `this.helpers.httpRequest` (n8n-core's
- * WorkflowExecute, test/helpers/n8n.ts) to a local server that counts the TCP connections it accepts
+ * WorkflowExecute, support/n8n.ts) to a local server that counts the TCP connections it accepts
  * and the `Connection` header of each request; once as is, and once asking for keep-alive through
  * the only knob a node has (`agentOptions: { keepAlive: true }`). n8n 2.41 builds a new HTTP agent for
  * every request (@n8n/backend-network: setAxiosAgents → buildNodeAgents), so neither can reuse a
@@ -21,7 +21,7 @@ import path from 'path';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 
-import { InMemoryCredentialsHelper, runNode } from '../../test/helpers/n8n';
+import { InMemoryCredentialsHelper, runNode } from '../../support/n8n';
 import { cpuTimed, summarize, type RoundSummary } from './measure';
 import { tsNodeChildOptions } from './simulator-process';
 

@@ -5,8 +5,8 @@
  * "retained" is measured after a full GC with the output still referenced.
  */
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../test/helpers/n8n';
-import type { RevenueMonsterSimulator } from '../../test/simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import type { RevenueMonsterSimulator } from '../../simulator/server';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -1,6 +1,6 @@
 /**
  * The node's real per-item path: "Test Items → Revenue Monster" run by n8n-core's WorkflowExecute
- * (test/helpers/n8n.ts), so each item goes through the router, the operation, n8n's
+ * (support/n8n.ts), so each item goes through the router, the operation, n8n's
  * httpRequestWithAuthentication, the credential's authenticate (signing) and real HTTP to the
  * simulator: the token requests the credential makes over several executions, and a CPU profile of
  * the per-item path split by who spends the time. (Per-item CPU time against the alternatives:
@@ -11,8 +11,8 @@ import { Session } from 'inspector';
 import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../test/helpers/n8n';
-import type { RevenueMonsterSimulator } from '../../test/simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../support/n8n';
+import type { RevenueMonsterSimulator } from '../../simulator/server';
 import { round } from './measure';
 import type { SimulatorProcess } from './simulator-process';
 

@@ -9,15 +9,10 @@ import { verify } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { verifyNotification, type ReceivedNotification } from '../../nodes/RevenueMonster/trigger/verify';
-import {
-	buildSignString,
-	parsePrivateKey,
-	parsePublicKey,
-	signDataOf,
-	signNotification,
-	unixTimestamp,
-} from '../../nodes/RevenueMonster/transport/signature';
-import { SIMULATOR_KEYS } from '../../test/simulator/keys';
+import { buildSignString, signDataOf, unixTimestamp } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey, parsePublicKey } from '../../nodes/RevenueMonster/transport/keys';
+import { signNotification } from '../../simulator/sign-notification';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 import { nowMs, processCpuMs, round, summarize, type RoundSummary } from './measure';
 
 export interface NotificationRate {

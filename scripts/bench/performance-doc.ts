@@ -69,7 +69,7 @@ export function renderPerformanceDoc(result: BenchResult): string {
 		'',
 		`### Inside n8n-core's engine (${rounds} rounds of one ${inEngine.items}-item execution each)`,
 		'',
-		'The three run in n8n-core\'s real `WorkflowExecute` (test/helpers/n8n.ts: the credential store is an in-memory',
+		'The three run in n8n-core\'s real `WorkflowExecute` (support/n8n.ts: the credential store is an in-memory',
 		'stand-in for n8n\'s database), each reading the transaction ID from the expression `{{ $json.transactionId }}`:',
 		'',
 		'- **this package**: Transaction → Get — router, operation, `httpRequestWithAuthentication` (the credential',

@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import os from 'os';
 import path from 'path';
 
-import { SIMULATOR_KEYS } from '../../test/simulator/keys';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 import { N8nInstance, REPO_ROOT, packPackage, withoutNpmConfig, type N8nInstanceOptions } from '../lib/n8n-instance';
 import { N8N_VERSION, NODE_VERSION, ensureN8nRuntime, type N8nRuntime } from '../lib/n8n-runtime';
 import { freePort, runCommand, sleep } from '../lib/processes';

@@ -9,7 +9,7 @@ import { spawnSync } from 'child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 
-import type { FaultRow } from '../../test/faults/helpers/reliability';
+import type { FaultRow } from '../../support/reliability';
 
 const ROOT = path.join(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, '.bench', 'faults');

@@ -5,8 +5,8 @@
  */
 import type { Server } from 'http';
 
-import { seedBoundCustomer } from '../../test/faults/helpers/reliability';
-import { startSimulator, type RevenueMonsterSimulator, type SimulatorOptions } from '../../test/simulator/server';
+import { seedBoundCustomer } from '../../support/reliability';
+import { startSimulator, type RevenueMonsterSimulator, type SimulatorOptions } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator | undefined;
 /** TCP connections the simulator accepted: shows whether a client reuses connections */

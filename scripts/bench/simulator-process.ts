@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'child_process';
 import path from 'path';
 
-import type { SimulatorOptions } from '../../test/simulator/server';
+import type { SimulatorOptions } from '../../simulator/server';
 
 /** How scripts under ts-node start another TypeScript process (prefer .ts over the node's .json codex). */
 export function tsNodeChildOptions(extraExecArgv: string[] = []) {

@@ -2,8 +2,9 @@
  * A few signed calls to the simulator from a script (`npm run dev -- pay`), through the package's own
  * signing module: a token, then `POST /v3/…` signed exactly as the credential signs it.
  */
-import { canonicalJson, parsePrivateKey, signRequest } from '../../nodes/RevenueMonster/transport/signature';
-import { SIMULATOR_KEYS } from '../../test/simulator/keys';
+import { canonicalJson, signRequest } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 
 export async function simulatorCall(
 	baseUrl: string,

@@ -9,7 +9,7 @@ import path from 'path';
 
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import { SIMULATOR_KEYS } from '../../test/simulator/keys';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 import { REPO_ROOT } from './n8n-instance';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');

@@ -21,9 +21,9 @@ import http from 'http';
 import os from 'os';
 import path from 'path';
 
-import { prepareNotification } from '../../test/simulator/notify';
-import { startSimulator, type RevenueMonsterSimulator } from '../../test/simulator/server';
-import type { Customer, Json } from '../../test/simulator/state';
+import { prepareNotification } from '../../simulator/notify';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import type { Customer, Json } from '../../simulator/state';
 import { Checklist } from '../lib/checklist';
 import { REPO_ROOT, packPackage, withoutNpmConfig } from '../lib/n8n-instance';
 import { ensureN8nRuntime } from '../lib/n8n-runtime';

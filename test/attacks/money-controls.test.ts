@@ -12,10 +12,10 @@ jest.mock('../../nodes/RevenueMonster/transport/request', () => jest.requireActu
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { ReliabilityLog, credentialSecrets, recordIssuedTokens, tokenSecrets } from '../faults/helpers/reliability';
+import { ReliabilityLog, credentialSecrets, recordIssuedTokens, tokenSecrets } from '../../support/reliability';
 import { secretsIn } from './helpers/error-walk';
 import { MoneyProxy } from './helpers/money-proxy';
 import { MONEY_ATTACKS, MONEY_OPERATIONS, attackHolds, runMoneyAttack, type AttackOutcome } from './helpers/money-cases';

@@ -12,9 +12,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import { SIMULATOR_KEYS } from '../simulator/keys';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 import {
 	ReliabilityLog,
 	credentialSecrets,
@@ -22,7 +22,7 @@ import {
 	seedBoundCustomer,
 	tokenSecrets,
 	type Secret,
-} from '../faults/helpers/reliability';
+} from '../../support/reliability';
 import { MoneyProxy, rmErrorBody, type ProxyAnswer } from './helpers/money-proxy';
 import { secretsIn } from './helpers/error-walk';
 

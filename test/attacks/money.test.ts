@@ -8,9 +8,9 @@
  *
  * The controls (money-controls.test.ts) run the same attacks against configurations built to fail.
  */
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { ReliabilityLog, recordIssuedTokens } from '../faults/helpers/reliability';
+import { ReliabilityLog, recordIssuedTokens } from '../../support/reliability';
 import { MoneyProxy } from './helpers/money-proxy';
 import {
 	MONEY_ATTACKS,
@@ -129,8 +129,8 @@ describe('what the answers mean', () => {
 			{ refuse: { status: 503, body: { error: { code: 'TOKEN_EXPIRED', message: 'token expired' } } } },
 			{ refuse: { status: 503, html: '<html>busy</html>' } },
 		]);
-		const { InMemoryCredentialsHelper, simulatorCredentials } = await import('../helpers/n8n');
-		const { runCase } = await import('../faults/helpers/runs');
+		const { InMemoryCredentialsHelper, simulatorCredentials } = await import('../../support/n8n');
+		const { runCase } = await import('../../support/fault-runs');
 		const outcome = await runCase({
 			simulator,
 			issuedTokens,

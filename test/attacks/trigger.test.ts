@@ -12,8 +12,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { canonicalJson, parsePrivateKey } from '../../nodes/RevenueMonster/transport/signature';
-import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../helpers/n8n';
+import { canonicalJson } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
+import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
 import { startWebhookHarness, type WebhookDelivery, type WebhookHarness } from '../helpers/webhook';
 import {
 	credentialSecrets,
@@ -22,9 +23,9 @@ import {
 	ReliabilityLog,
 	tokenSecrets,
 	withConsoleCaptured,
-} from '../faults/helpers/reliability';
-import { SIMULATOR_KEYS } from '../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+} from '../../support/reliability';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import {
 	canonicalisationAttempts,
 	contentTypeAttempts,
@@ -34,7 +35,6 @@ import {
 	nonceAttempts,
 	queryAttempts,
 	raiseAmount,
-	rmSignature,
 	sizeAttempts,
 	timestampAttempts,
 	withData,
@@ -42,6 +42,7 @@ import {
 	type Json,
 	type Payment,
 } from './helpers/attempts';
+import { rmSignature } from '../../simulator/sign-notification';
 
 jest.setTimeout(180_000);
 

@@ -10,11 +10,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { canonicalJson, parsePrivateKey, signRequest } from '../../nodes/RevenueMonster/transport/signature';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { SIMULATOR_KEYS } from '../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import type { Json } from '../simulator/state';
+import { canonicalJson, signRequest } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import type { Json } from '../../simulator/state';
 import { findingsFor, PAGES, type PageEndpoint } from './pages';
 
 let simulator: RevenueMonsterSimulator;

@@ -10,11 +10,11 @@ import { createPrivateKey, generateKeyPairSync } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, simulatorCredentials } from '../helpers/n8n';
-import { SIMULATOR_KEYS } from '../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import { keySecret, recordIssuedTokens, ReliabilityLog, textSecret } from './helpers/reliability';
-import { chargeCounts, chargeItems, chargeParameters, duplicatesAmong, runCase } from './helpers/runs';
+import { InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { keySecret, recordIssuedTokens, ReliabilityLog, textSecret } from '../../support/reliability';
+import { chargeCounts, chargeItems, chargeParameters, duplicatesAmong, runCase } from '../../support/fault-runs';
 
 const log = new ReliabilityLog('inputs');
 const savedPolicy = { ...retryPolicy };

@@ -9,12 +9,12 @@
 import http from 'http';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
-import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../helpers/n8n';
+import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
 import { startWebhookHarness, type WebhookHarness } from '../helpers/webhook';
-import { SIMULATOR_KEYS } from '../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import {
 	badVariants,
 	genuine,
@@ -31,7 +31,7 @@ import {
 	ReliabilityLog,
 	tokenSecrets,
 	withConsoleCaptured,
-} from './helpers/reliability';
+} from '../../support/reliability';
 
 const GENUINE_PER_RUN = 30;
 /** rounds of the 38 kinds of bad notification: 30 × 38 = 1,140, plus 90 replays */

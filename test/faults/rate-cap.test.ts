@@ -5,7 +5,7 @@
  * the check is exact and takes no real time; the benchmark measures the same cap on real HTTP.
  */
 import { RequestThrottle } from '../../nodes/RevenueMonster/transport/throttle';
-import { ReliabilityLog } from './helpers/reliability';
+import { ReliabilityLog } from '../../support/reliability';
 
 const log = new ReliabilityLog('rate-cap');
 afterAll(() => log.save());

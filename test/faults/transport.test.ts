@@ -4,10 +4,10 @@
  * never comes. For each: every item comes out (success or error output), no card is charged twice,
  * no secret shows up in what n8n keeps.
  */
-import { InMemoryCredentialsHelper, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { ReliabilityLog, recordIssuedTokens } from './helpers/reliability';
+import { ReliabilityLog, recordIssuedTokens } from '../../support/reliability';
 import {
 	chargeCounts,
 	chargeItems,
@@ -16,7 +16,7 @@ import {
 	duplicatesAmong,
 	runCase,
 	type CaseRun,
-} from './helpers/runs';
+} from '../../support/fault-runs';
 
 const log = new ReliabilityLog('transport');
 const savedPolicy = { ...retryPolicy };

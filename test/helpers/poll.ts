@@ -16,7 +16,7 @@ import { PollContext } from 'n8n-core';
 import type { IDataObject, INode, INodeExecutionData, INodeType, WorkflowActivateMode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { additionalDataFor, CREDENTIAL_ID, TestNodeTypes, type InMemoryCredentialsHelper } from './n8n';
+import { additionalDataFor, CREDENTIAL_ID, TestNodeTypes, type InMemoryCredentialsHelper } from '../../support/n8n';
 
 const TYPE_NAME = 'n8n-nodes-revenuemonster.revenueMonsterTransactionTrigger';
 

@@ -31,7 +31,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { additionalDataFor, CREDENTIAL_ID, type InMemoryCredentialsHelper, TestNodeTypes } from './n8n';
+import { additionalDataFor, CREDENTIAL_ID, type InMemoryCredentialsHelper, TestNodeTypes } from '../../support/n8n';
 
 export interface WebhookDelivery {
 	method: string;

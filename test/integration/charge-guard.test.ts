@@ -7,9 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import type { CustomerOrder } from '../simulator/state';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import type { CustomerOrder } from '../../simulator/state';
 
 let simulator: RevenueMonsterSimulator;
 let credentials: InMemoryCredentialsHelper;

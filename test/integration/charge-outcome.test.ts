@@ -3,8 +3,8 @@
  * operation got it and RM's code, not crash on the missing transaction (issue 10, item 4).
  */
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator;
 let credentials: InMemoryCredentialsHelper;

@@ -8,8 +8,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const TEST_CARD = '4111111111111111';

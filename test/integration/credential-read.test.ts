@@ -5,9 +5,9 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { RequestTestNode } from '../helpers/request-node';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator;
 

@@ -14,10 +14,10 @@ import {
 	runNode,
 	simulatorCredentials,
 	testCredential,
-} from '../helpers/n8n';
+} from '../../support/n8n';
 import { RequestTestNode } from '../helpers/request-node';
-import { SIMULATOR_KEYS } from '../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator;
 const savedPolicy = { ...retryPolicy };

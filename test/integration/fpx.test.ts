@@ -1,7 +1,7 @@
 /** FPX Bank → Get Banks through n8n-core's engine against the simulator. */
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator;
 let credentials: InMemoryCredentialsHelper;

@@ -7,8 +7,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator;
 beforeAll(async () => {

@@ -13,8 +13,8 @@ import {
 	InMemoryCredentialsHelper,
 	simulatorCredentials,
 	TestNodeTypes,
-} from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+} from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 const TYPE = 'n8n-nodes-revenuemonster.revenueMonster';
 

@@ -4,9 +4,9 @@
  * real HTTP to the simulator), they must share one token request instead of one each.
  */
 import { sharedTokenRequest } from '../../nodes/RevenueMonster/transport/token-single-flight';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { RequestTestNode } from '../helpers/request-node';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 
 let simulator: RevenueMonsterSimulator;
 

@@ -8,10 +8,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { RevenueMonsterTransactionTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTransactionTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { PollHarness } from '../helpers/poll';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import type { Transaction } from '../simulator/state';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import type { Transaction } from '../../simulator/state';
 
 let simulator: RevenueMonsterSimulator;
 let credentials: InMemoryCredentialsHelper;

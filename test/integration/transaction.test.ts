@@ -8,9 +8,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { simulatorCall } from '../../scripts/lib/rm-client';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../helpers/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import type { Transaction } from '../simulator/state';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../support/n8n';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import type { Transaction } from '../../simulator/state';
 
 /** Smaller than the node's page size (100), so a request without `limit` would need more pages. */
 const SIMULATOR_DEFAULT_PAGE_SIZE = 7;

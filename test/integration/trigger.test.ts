@@ -8,13 +8,13 @@ import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IW
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../helpers/n8n';
+import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { RequestTestNode } from '../helpers/request-node';
 import { startWebhookHarness, type WebhookHarness } from '../helpers/webhook';
-import { SIMULATOR_KEYS } from '../simulator/keys';
-import { deliverNotification, type NotificationOptions, type NotificationVariant } from '../simulator/notify';
-import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
-import type { Json } from '../simulator/state';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
+import { deliverNotification, type NotificationOptions, type NotificationVariant } from '../../simulator/notify';
+import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import type { Json } from '../../simulator/state';
 
 let simulator: RevenueMonsterSimulator;
 let helper: InMemoryCredentialsHelper;

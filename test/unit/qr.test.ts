@@ -20,7 +20,7 @@ import {
 	reedSolomon,
 	versionBits,
 	type QrCode,
-} from '../simulator/qr';
+} from '../../simulator/qr';
 
 // ISO/IEC 18004 table C.1 (level M rows) and table D.1 (versions 7–10), as published.
 const FORMAT_M = [

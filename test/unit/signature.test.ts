@@ -6,15 +6,14 @@ import {
 	buildSignString,
 	canonicalJson,
 	formatSignatureHeader,
-	parsePrivateKey,
-	parsePublicKey,
 	signDataOf,
-	signNotification,
 	signRequest,
 	signText,
 	verifyNotificationSignature,
 	verifyText,
 } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey, parsePublicKey } from '../../nodes/RevenueMonster/transport/keys';
+import { signNotification } from '../../simulator/sign-notification';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const vectors = JSON.parse(readFileSync(path.join(fixtures, 'rm-signature-vectors.json'), 'utf8'));

@@ -5,14 +5,13 @@ import {
 	buildSignString,
 	canonicalJson,
 	formatSignatureHeader,
-	parsePrivateKey,
-	parsePublicKey,
 	signDataOf,
-	signNotification,
 	signText,
 } from '../../nodes/RevenueMonster/transport/signature';
+import { parsePrivateKey, parsePublicKey } from '../../nodes/RevenueMonster/transport/keys';
+import { signNotification } from '../../simulator/sign-notification';
 import { headerValue, verifyNotification } from '../../nodes/RevenueMonster/trigger/verify';
-import { SIMULATOR_KEYS } from '../simulator/keys';
+import { SIMULATOR_KEYS } from '../../simulator/keys';
 
 const serverKey = parsePrivateKey(SIMULATOR_KEYS.serverPrivateKey);
 const publicKey = parsePublicKey(SIMULATOR_KEYS.serverPublicKey);

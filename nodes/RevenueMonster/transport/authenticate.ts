@@ -15,7 +15,8 @@ import { createHash } from 'crypto';
 
 import { hostsFor } from './environment';
 import { connectionProblem } from './errors';
-import { canonicalJson, parsePrivateKey, signRequest } from './signature';
+import { parsePrivateKey } from './keys';
+import { canonicalJson, signRequest } from './signature';
 import { resolveRequestUrl } from './url';
 
 /** RM's OAuth error codes, in words a merchant can act on. */

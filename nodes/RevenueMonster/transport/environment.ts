@@ -43,7 +43,3 @@ export function hostsFor(credentials: ICredentialDataDecryptedObject): RevenueMo
 	if (!hosts) throw new Error(`Unknown Revenue Monster environment "${String(environment)}"`);
 	return hosts;
 }
-
-export function isSandbox(credentials: ICredentialDataDecryptedObject): boolean {
-	return (credentials.environment ?? 'sandbox') !== 'production';
-}

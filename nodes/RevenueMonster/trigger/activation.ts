@@ -8,7 +8,7 @@ import type { IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../transport/request';
-import { parsePublicKey } from '../transport/signature';
+import { parsePublicKey } from '../transport/keys';
 import { triggerOptions } from './options';
 
 export async function checkVerificationIsPossible(this: IHookFunctions): Promise<void> {

@@ -26,7 +26,7 @@ import type { KeyObject } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../transport/request';
-import { parsePublicKey } from '../transport/signature';
+import { parsePublicKey } from '../transport/keys';
 import { confirmPayment } from './confirm';
 import { nonceKey, NotificationMemory } from './duplicates';
 import {

@@ -9,15 +9,8 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'crypto';
 
-import {
-	buildSignString,
-	canonicalJson,
-	createNonce,
-	formatSignatureHeader,
-	signDataOf,
-	signText,
-	unixTimestamp,
-} from '../../../nodes/RevenueMonster/transport/signature';
+import { canonicalJson } from '../../../nodes/RevenueMonster/transport/signature';
+import { rmSignature } from '../../../simulator/sign-notification';
 
 export type Json = Record<string, unknown>;
 
@@ -40,23 +33,6 @@ export interface Attempt {
 	payment: Payment;
 	/** sent this many times at once */
 	copies?: number;
-}
-
-/** RM's server signing any text as the callback body (undefined: bodyless, no data part). */
-export function rmSignature(
-	key: KeyObject,
-	bodyText: string | undefined,
-	options: { method?: string; nonce?: string; timestamp?: string } = {},
-): Record<string, string> {
-	const nonce = options.nonce ?? createNonce();
-	const timestamp = options.timestamp ?? unixTimestamp();
-	const signString = buildSignString({
-		data: signDataOf(bodyText),
-		method: options.method ?? 'post',
-		nonceStr: nonce,
-		timestamp,
-	});
-	return { 'X-Signature': formatSignatureHeader(signText(key, signString)), 'X-Nonce-Str': nonce, 'X-Timestamp': timestamp };
 }
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };

@@ -5,7 +5,7 @@
  */
 import { inspect } from 'util';
 
-import type { Secret } from '../../faults/helpers/reliability';
+import type { Secret } from '../../../support/reliability';
 
 /** Every string reachable from the value: own properties (also non-enumerable and symbols), deeply. */
 export function reachableText(root: unknown, limit = 200_000): string {

@@ -7,10 +7,10 @@
  */
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { InMemoryCredentialsHelper, simulatorCredentials } from '../../helpers/n8n';
-import type { RevenueMonsterSimulator } from '../../simulator/server';
-import { seedBoundCustomer } from '../../faults/helpers/reliability';
-import { runCase, type CaseRun } from '../../faults/helpers/runs';
+import { InMemoryCredentialsHelper, simulatorCredentials } from '../../../support/n8n';
+import type { RevenueMonsterSimulator } from '../../../simulator/server';
+import { seedBoundCustomer } from '../../../support/reliability';
+import { runCase, type CaseRun } from '../../../support/fault-runs';
 import { rmErrorBody, type MoneyProxy, type ProxyAnswer } from './money-proxy';
 
 export interface MoneyTarget {

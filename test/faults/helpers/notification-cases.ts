@@ -5,16 +5,8 @@
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'crypto';
 
-import {
-	buildSignString,
-	canonicalJson,
-	createNonce,
-	formatSignatureHeader,
-	signDataOf,
-	signNotification,
-	signText,
-	unixTimestamp,
-} from '../../../nodes/RevenueMonster/transport/signature';
+import { canonicalJson, createNonce, unixTimestamp } from '../../../nodes/RevenueMonster/transport/signature';
+import { rmSignature, signNotification } from '../../../simulator/sign-notification';
 
 export interface NotificationCase {
 	/** table row it is counted in */
@@ -68,17 +60,8 @@ export function signAs(
 	const timestamp = options.timestamp ?? unixTimestamp();
 	const nonce = options.nonce ?? createNonce();
 	if (options.rawBody !== undefined) {
-		// RM's sign string over these exact bytes (for bodies that are not canonical JSON)
-		const signString = buildSignString({ data: signDataOf(options.rawBody), method: 'post', nonceStr: nonce, timestamp });
-		return {
-			body: Buffer.from(options.rawBody),
-			headers: {
-				...JSON_TYPE,
-				'X-Signature': formatSignatureHeader(signText(key, signString)),
-				'X-Nonce-Str': nonce,
-				'X-Timestamp': timestamp,
-			},
-		};
+		// RM's signature over these exact bytes (for bodies that are not canonical JSON)
+		return { body: Buffer.from(options.rawBody), headers: { ...JSON_TYPE, ...rmSignature(key, options.rawBody, { nonce, timestamp }) } };
 	}
 	const signed = signNotification(key, payload, 'post', nonce, timestamp);
 	return { body: Buffer.from(signed.rawBody), headers: { ...JSON_TYPE, ...signed.headers } };

@@ -2,7 +2,8 @@
 import { generateKeyPairSync, type KeyObject } from 'crypto';
 import http from 'http';
 
-import { canonicalJson, createNonce, signNotification } from '../../nodes/RevenueMonster/transport/signature';
+import { canonicalJson, createNonce } from '../nodes/RevenueMonster/transport/signature';
+import { signNotification } from './sign-notification';
 import type { Json } from './state';
 
 export type NotificationVariant =

@@ -1,8 +1,21 @@
 /** The simulator's Open API endpoints (revenue-monster-api.md §6), answering with RM's shapes. */
 import { qrPngOf } from './qr';
 import { RmError } from './rm-error';
-import type { RevenueMonsterSimulator } from './server';
-import type { Checkout, Customer, CustomerOrder, Json, Transaction } from './state';
+import type { Fault, FaultKind } from './faults';
+import type { Checkout, Customer, CustomerOrder, Json, SimulatorState, Transaction } from './state';
+
+/**
+ * What the routes use of the simulator. RevenueMonsterSimulator (server.ts) is one; naming it here
+ * keeps routes.ts from importing server.ts, which imports routes.ts.
+ */
+export interface RouteHost {
+	readonly state: SimulatorState;
+	readonly options: { readonly pageSize: number };
+	nowMs(): number;
+	notifyInBackground(url: string, body: Json): void;
+	payCheckout(checkoutId: string, method: string): Json;
+	takeFault(method: string, path: string, kinds?: FaultKind[]): Fault | undefined;
+}
 
 export interface ApiRequest {
 	method: string;
@@ -13,7 +26,7 @@ export interface ApiRequest {
 	origin: string;
 }
 
-type Handler = (sim: RevenueMonsterSimulator, request: ApiRequest, params: string[]) => Json | Promise<Json>;
+type Handler = (sim: RouteHost, request: ApiRequest, params: string[]) => Json | Promise<Json>;
 
 const routes: Array<[string, RegExp, Handler]> = [];
 function route(method: string, pattern: string, handler: Handler): void {
@@ -21,7 +34,7 @@ function route(method: string, pattern: string, handler: Handler): void {
 	routes.push([method, regex, handler]);
 }
 
-export async function handleApiRoute(sim: RevenueMonsterSimulator, request: ApiRequest): Promise<Json> {
+export async function handleApiRoute(sim: RouteHost, request: ApiRequest): Promise<Json> {
 	for (const [method, regex, handler] of routes) {
 		const match = regex.exec(request.path);
 		if (match && method === request.method) {
@@ -85,14 +98,14 @@ function requireBody(request: ApiRequest): Json {
 	return request.body;
 }
 
-function store(sim: RevenueMonsterSimulator, body: Json): string {
+function store(sim: RouteHost, body: Json): string {
 	const storeId = text(body, 'storeId', { required: true });
 	if (!sim.state.storeById(storeId)) throw new RmError(404, 'STORE_NOT_FOUND', 'store not found');
 	return storeId;
 }
 
 /** `{items, meta{cursor,count}}` with a real cursor (the offset, base64). */
-function page<T extends Json>(sim: RevenueMonsterSimulator, all: T[], query: URLSearchParams): Json {
+function page<T extends Json>(sim: RouteHost, all: T[], query: URLSearchParams): Json {
 	const limit = Math.min(Number(query.get('limit')) || sim.options.pageSize, 100);
 	const cursor = query.get('cursor');
 	const start = cursor ? Number(Buffer.from(cursor, 'base64').toString('utf8')) : 0;
@@ -118,7 +131,7 @@ route('GET', '/v3/store/:id', (sim, _request, [id]) => {
 // ---------------------------------------------------------------------------------------------
 // Customers whose card is bound
 
-function createCustomer(sim: RevenueMonsterSimulator, request: ApiRequest, kind: Customer['kind']): Json {
+function createCustomer(sim: RouteHost, request: ApiRequest, kind: Customer['kind']): Json {
 	const body = requireBody(request);
 	const storeId = store(sim, body);
 	const email = text(body, 'email', { required: true });
@@ -180,7 +193,7 @@ function publicCustomer(customer: Customer): Json {
 	return rest;
 }
 
-function boundCustomer(sim: RevenueMonsterSimulator, id: string): Customer {
+function boundCustomer(sim: RouteHost, id: string): Customer {
 	const customer = sim.state.customers.get(id);
 	// RM only knows a customer once the card has been bound.
 	if (!customer || !customer.bound) throw new RmError(404, 'CUSTOMER_NOT_FOUND', 'customer not found');
@@ -204,7 +217,7 @@ route('GET', '/v3/customer/:id/orders', (sim, request, [id]) => {
 	return page(sim, orders, request.query);
 });
 
-function chargeBoundCard(sim: RevenueMonsterSimulator, request: ApiRequest, id: string): Json {
+function chargeBoundCard(sim: RouteHost, request: ApiRequest, id: string): Json {
 	const customer = boundCustomer(sim, id);
 	const body = requireBody(request);
 	const cents = amount(body);
@@ -238,9 +251,9 @@ export interface CardCharge {
 /**
  * One charge of a bound card, as RM records it: a RECURRING_PAYMENT transaction, the customer's order
  * and, when paid, the RECURRING_PAYMENT notification. Used by the charge endpoints and by RM's own
- * schedule (RevenueMonsterSimulator.runScheduledCharge).
+ * schedule (the simulator's runScheduledCharge).
  */
-export function recordCardCharge(sim: RevenueMonsterSimulator, customer: Customer, charge: CardCharge): Transaction {
+export function recordCardCharge(sim: RouteHost, customer: Customer, charge: CardCharge): Transaction {
 	const declined = typeof charge.outcome === 'object';
 	const status = declined ? 'FAILED' : charge.outcome === 'inProcess' ? 'IN_PROCESS' : 'SUCCESS';
 	const orderId = sim.state.nextId();
@@ -415,7 +428,7 @@ function wholeField(object: Json, field: string, min: number, max: number): numb
  * - "GoBiz w/ Token": DIRECT_PAYMENT with `card{isToken:true, isSave, no:<token>}` → `{type: "URL",
  *   transaction}`, paid at once; isSave: "Save the token after made transaction else will delete".
  */
-function goBiz(sim: RevenueMonsterSimulator, body: Json, checkout: Checkout, payUrl: string): Json {
+function goBiz(sim: RouteHost, body: Json, checkout: Checkout, payUrl: string): Json {
 	const gobiz = (body.gobiz ?? {}) as Json;
 	const card = body.card as Json | undefined;
 	if (!card) {

@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 
-import type { NodeRunResult } from '../../helpers/n8n';
-import type { RevenueMonsterSimulator } from '../../simulator/server';
+import type { NodeRunResult } from './n8n';
+import type { RevenueMonsterSimulator } from '../simulator/server';
 
 export interface FaultRow {
 	/** group in the table, e.g. "Notifications", "Transport", "Input", "Credentials" */
@@ -33,7 +33,7 @@ export interface FaultRow {
 	control?: boolean;
 }
 
-const RESULTS_DIR = path.join(__dirname, '..', '..', '..', '.bench', 'faults');
+const RESULTS_DIR = path.join(__dirname, '..', '.bench', 'faults');
 
 /** Collects a suite's rows; call save() in afterAll. */
 export class ReliabilityLog {

@@ -4,9 +4,9 @@
  */
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../../nodes/RevenueMonster/RevenueMonster.node';
-import { CREDENTIAL_ID, runNode, type InMemoryCredentialsHelper, type NodeRunResult } from '../../helpers/n8n';
-import type { RevenueMonsterSimulator } from '../../simulator/server';
+import { RevenueMonster } from '../nodes/RevenueMonster/RevenueMonster.node';
+import { CREDENTIAL_ID, runNode, type InMemoryCredentialsHelper, type NodeRunResult } from './n8n';
+import type { RevenueMonsterSimulator } from '../simulator/server';
 import {
 	accountItems,
 	credentialSecrets,

@@ -38,7 +38,7 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { RevenueMonsterApi } from '../../credentials/RevenueMonsterApi.credentials';
+import { RevenueMonsterApi } from '../credentials/RevenueMonsterApi.credentials';
 import { SIMULATOR_KEYS } from '../simulator/keys';
 import type { RevenueMonsterSimulator } from '../simulator/server';
 
