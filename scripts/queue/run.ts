@@ -12,6 +12,9 @@
  * It prints every figure and ends with one summary line; it exits non-zero when a customer is charged
  * twice, or a payment runs more often than docs/SCALING.md says it can. Every process it starts is
  * stopped by its id, also on failure or Ctrl-C. Scratch files and logs: `.queue/run-<pid>/`.
+ *
+ * To iterate in a few minutes: `npm run test:queue -- --only notifications --payments 10` runs one part
+ * (billing, notifications, binary, polling) with fewer payments per spacing.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
 import http from 'http';
@@ -51,7 +54,9 @@ const CUSTOMERS = 200;
 const BATCHES = 10;
 const NODE_CONCURRENCY = 4;
 const WORKER_CONCURRENCY = 5;
-const PAYMENTS = 100;
+const PARTS = ['billing', 'notifications', 'binary', 'polling'] as const;
+const OPTIONS = parseOptions(process.argv.slice(2));
+const PAYMENTS = OPTIONS.payments;
 const COPIES = 3;
 /** Payments start this far apart (100 in 20 s); the copies of one payment keep their spacing. */
 const PAYMENT_STAGGER_MS = 200;
@@ -120,8 +125,9 @@ function summaryLine(): string {
 	const runs = SPACINGS.map(({ label }) => figures.runs[label]);
 	const total = runs.every((value) => value !== undefined) ? runs.reduce((a, b) => a + b, 0) : 'n/a';
 	const spacing = SPACINGS.map(({ label }) => `${label}: ${figures.runs[label] ?? 'n/a'}`).join(', ');
+	const charged = OPTIONS.only === undefined || OPTIONS.only === 'billing' ? `${figures.charged}/${CUSTOMERS}` : 'n/a (billing not run)';
 	return (
-		`queue mode: ${figures.charged}/${CUSTOMERS} customers charged exactly once, ${figures.twice < 0 ? 'n/a' : figures.twice} duplicate charges, ` +
+		`queue mode: ${charged} customers charged exactly once, ${figures.twice < 0 ? 'n/a' : figures.twice} duplicate charges, ` +
 		`${figures.tokens < 0 ? 'n/a' : figures.tokens} tokens, ${total} runs for ${PAYMENTS} payments (${spacing})`
 	);
 }
@@ -196,12 +202,27 @@ async function run(): Promise<void> {
 	list.note('workflows published on main (REST API, as the editor does)');
 	await waitForWebhooks();
 
-	await billing(features.chargeGuard);
-	await notifications();
-	await binaryData();
+	const runs = (part: (typeof PARTS)[number]) => OPTIONS.only === undefined || OPTIONS.only === part;
+	if (runs('billing')) await billing(features.chargeGuard);
+	if (runs('notifications')) await notifications();
+	if (runs('binary')) await binaryData();
+	if (!runs('polling')) return;
 	if (features.transactionTrigger) await polling();
 	else list.skip('polling once per interval across the cluster', 'the Revenue Monster Transaction Trigger is not in the built package yet');
-	await stillOneToken();
+	if (OPTIONS.only === undefined) await stillOneToken();
+}
+
+/** `--only <part>` and `--payments <n>` (per spacing; 100 by default). */
+function parseOptions(args: string[]): { only?: (typeof PARTS)[number]; payments: number } {
+	const options: { only?: (typeof PARTS)[number]; payments: number } = { payments: 100 };
+	for (let index = 0; index < args.length; index++) {
+		const [name, value] = [args[index], args[index + 1]];
+		if (name === '--only' && (PARTS as readonly string[]).includes(value)) options.only = value as (typeof PARTS)[number];
+		else if (name === '--payments' && /^[1-9]\d{0,3}$/.test(value ?? '')) options.payments = Number(value);
+		else throw new Error(`unknown option ${name} ${value ?? ''}: use --only ${PARTS.join('|')} and --payments <1-9999>`);
+		index++;
+	}
+	return options;
 }
 
 /** Every webhook process serves the published webhooks (the notify URL refuses an unsigned GET with 401). */

@@ -144,6 +144,8 @@ export class WebhookHarness {
 	readonly deliveries: WebhookDelivery[] = [];
 	/** the workflow's saved static data (what n8n keeps in its database) */
 	savedStaticData: IDataObject = {};
+	/** How often n8n would have saved the static data (only when the node changed it). */
+	staticDataSaves = 0;
 	readonly workflowId = `trigger-test-${Math.random().toString(36).slice(2, 10)}`;
 	readonly node: INode;
 
@@ -290,6 +292,7 @@ export class WebhookHarness {
 	private saveStaticData(workflow: Workflow): void {
 		if ((workflow.staticData as IDataObject).__dataChanged === true) {
 			this.savedStaticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+			this.staticDataSaves++;
 		}
 	}
 

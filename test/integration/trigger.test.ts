@@ -248,6 +248,20 @@ describe('duplicates and replays', () => {
 		expect(lookupsOf(String(transaction.transactionId))).toBe(1);
 	});
 
+	it('a copy answered without a run changes no static data, so n8n saves nothing (queue mode: no overwrite)', async () => {
+		const harness = await trigger();
+		const transaction = await paidCheckout(ELSEWHERE);
+		expect(await send(harness, online(transaction))).toEqual([200]);
+		// Control: the accepted copy is saved.
+		const saves = harness.staticDataSaves;
+		expect(saves).toBeGreaterThan(0);
+
+		expect(await send(harness, online(transaction))).toEqual([200]);
+		expect(await send(harness, online(transaction), 'duplicate')).toEqual([200, 200]);
+		expect(harness.runs).toHaveLength(1);
+		expect(harness.staticDataSaves).toBe(saves);
+	});
+
 	it('RM resending the same payment with a fresh signature: 200, no second run', async () => {
 		const harness = await trigger();
 		const transaction = await paidCheckout(harness.url);

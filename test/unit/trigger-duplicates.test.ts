@@ -80,6 +80,34 @@ describe('NotificationMemory', () => {
 		expect(new NotificationMemory({}, freshScope()).claim('k')).toBe('claimed');
 	});
 
+	it('puts back, on its next write, the keys it committed that another process\'s save dropped (queue mode)', () => {
+		const scope = freshScope();
+		// This process accepts p1; its static data is saved…
+		new NotificationMemory({}, scope, window).commit('transaction:p1:SUCCESS');
+		// …then another webhook process, which loaded the static data before that save, saves its own copy.
+		const overwritten: IDataObject = { acceptedPayments: ['transaction:p2:SUCCESS'] };
+		new NotificationMemory(overwritten, scope, window).commit('transaction:p3:SUCCESS');
+		expect(overwritten.acceptedPayments).toEqual(['transaction:p2:SUCCESS', 'transaction:p1:SUCCESS', 'transaction:p3:SUCCESS']);
+
+		// Control: a process that committed nothing for this workflow writes only what it loaded and the new key.
+		const elsewhere: IDataObject = { acceptedPayments: ['transaction:p2:SUCCESS'] };
+		new NotificationMemory(elsewhere, freshScope(), window).commit('transaction:p3:SUCCESS');
+		expect(elsewhere.acceptedPayments).toEqual(['transaction:p2:SUCCESS', 'transaction:p3:SUCCESS']);
+	});
+
+	it('commitInProcess remembers a key without touching the static data (so n8n saves nothing)', () => {
+		const scope = freshScope();
+		const staticData: IDataObject = { acceptedPayments: ['k'] };
+		const memory = new NotificationMemory(staticData, scope, window);
+		expect(memory.claim(nonceKey('n'))).toBe('claimed');
+		memory.commitInProcess(nonceKey('n'));
+		expect(staticData).toEqual({ acceptedPayments: ['k'] });
+		expect(new NotificationMemory({}, scope, window).claim(nonceKey('n'))).toBe('accepted');
+		// Control: commit writes it.
+		memory.commit(nonceKey('m'), nowSeconds);
+		expect(Object.keys(staticData.acceptedNonces as IDataObject)).toEqual(['m']);
+	});
+
 	it('ignores static data of an unexpected shape instead of failing', () => {
 		const memory = new NotificationMemory({ acceptedPayments: 'oops', acceptedNonces: [1] }, freshScope());
 		expect(memory.wasAccepted('k')).toBe(false);

@@ -98,11 +98,9 @@ export class NotificationMemory {
 	 * @param seenAtSeconds for a nonce: the signed time
 	 */
 	commit(key: string, seenAtSeconds?: number): void {
-		const entry = scoped(this.scope, key);
-		rememberInProcess(entry);
-		inFlight.delete(entry);
 		const nowMs = this.options.nowMs?.() ?? Date.now();
 		if (key.startsWith(NONCE_PREFIX)) {
+			this.commitInProcess(key);
 			const oldest = nowMs / 1000 - this.options.toleranceSeconds;
 			const nonces = Object.entries(storedNonces(this.staticData)).filter(([, seenAt]) => seenAt >= oldest);
 			nonces.push([key.slice(NONCE_PREFIX.length), seenAtSeconds ?? Math.floor(nowMs / 1000)]);
@@ -110,8 +108,37 @@ export class NotificationMemory {
 			this.staticData.acceptedNonces = Object.fromEntries(nonces.slice(-MAX_REMEMBERED_NONCES));
 			return;
 		}
-		const payments = storedPayments(this.staticData).filter((stored) => stored !== key);
+		this.commitInProcess(key);
+		// In queue mode each webhook process saves the whole static data it loaded at the start of its
+		// request, so a save from another process can drop keys committed here: every write puts them back.
+		const stored = storedPayments(this.staticData);
+		const present = new Set(stored);
+		const payments = [...stored, ...this.committedHere().filter((committed) => !present.has(committed))].filter(
+			(entry) => entry !== key,
+		);
 		payments.push(key);
 		this.staticData.acceptedPayments = payments.slice(-MAX_REMEMBERED_PAYMENTS);
+	}
+
+	/**
+	 * Remembers a key in this process only: nothing is written to the static data, so n8n saves nothing
+	 * (used for the nonce of a copy answered without a run, whose payment is remembered already).
+	 */
+	commitInProcess(key: string): void {
+		const entry = scoped(this.scope, key);
+		rememberInProcess(entry);
+		inFlight.delete(entry);
+	}
+
+	/** The payment keys this process committed for this scope, oldest first, at most the remembered number. */
+	private committedHere(): string[] {
+		const prefix = `${this.scope}|`;
+		const keys: string[] = [];
+		for (const entry of acceptedInProcess.keys()) {
+			if (!entry.startsWith(prefix)) continue;
+			const key = entry.slice(prefix.length);
+			if (!key.startsWith(NONCE_PREFIX)) keys.push(key);
+		}
+		return keys.slice(-MAX_REMEMBERED_PAYMENTS);
 	}
 }

@@ -211,6 +211,10 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		memory.commit(key, seenAtSeconds);
 		held.delete(key);
 	};
+	const commitInProcess = (key: string) => {
+		memory.commitInProcess(key);
+		held.delete(key);
+	};
 
 	if (nonce !== undefined) {
 		const outcome = memory.claim(nonceKey(nonce));
@@ -227,7 +231,9 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 	// Keys saved before this version: `eventType:id:status` (only ever SUCCESS for a run).
 	const savedByOlderVersion = `${notification.eventType}:${id}:${PAID}`;
 	if (options.ignoreDuplicates && (memory.wasAccepted(seenLookupKey) || memory.wasAccepted(savedByOlderVersion))) {
-		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
+		// No run, so nothing is written to the static data: a save would only risk overwriting (in queue
+		// mode) keys another webhook process saved meanwhile. The payment's key answers a replay already.
+		if (nonce !== undefined) commitInProcess(nonceKey(nonce));
 		logNoRun(context, `ignored a duplicate notification (payment ${id} already started a run)`, 'debug');
 		return acknowledge(context);
 	}
@@ -262,15 +268,16 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		}
 
 		// No await from here on: the check and the commit cannot interleave with another copy.
-		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
 		if (options.ignoreDuplicates) {
 			if (memory.wasAccepted(key)) {
+				if (nonce !== undefined) commitInProcess(nonceKey(nonce));
 				logNoRun(context, `ignored a duplicate notification (${key} already started a run)`, 'debug');
 				return acknowledge(context);
 			}
 			commit(key);
 			commit(seenLookupKey);
 		}
+		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
 
 		const json: IDataObject = {
 			eventType: notification.eventType,
