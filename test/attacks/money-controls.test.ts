@@ -13,31 +13,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { ReliabilityLog, credentialSecrets, recordIssuedTokens, tokenSecrets } from '../../support/reliability';
+import { credentialSecrets, tokenSecrets } from '../../support/reliability';
 import { secretsIn } from './helpers/error-walk';
-import { MoneyProxy } from './helpers/money-proxy';
 import { MONEY_ATTACKS, MONEY_OPERATIONS, attackHolds, runMoneyAttack, type AttackOutcome } from './helpers/money-cases';
+import { useMoneyBench } from './helpers/money-bench';
 
-const log = new ReliabilityLog('money-attack-controls');
-const savedPolicy = { ...retryPolicy };
-let simulator: RevenueMonsterSimulator;
-let proxy: MoneyProxy;
-let issuedTokens: Set<string>;
-
-beforeAll(async () => {
-	Object.assign(retryPolicy, { baseDelayMs: 1, maxDelayMs: 4 });
-	simulator = await startSimulator({ autoNotify: false });
-	issuedTokens = recordIssuedTokens(simulator);
-	proxy = await new MoneyProxy(simulator.url).start();
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await proxy.stop();
-	await simulator.stop();
-	log.save();
-});
+const bench = useMoneyBench('money-attack-controls');
 
 it('this file runs the previous transport (the mock is in place)', () => {
 	const current = jest.requireActual('../../nodes/RevenueMonster/transport/request') as { revenueMonsterRequest: unknown };
@@ -50,7 +31,7 @@ describe.each(MONEY_ATTACKS.map((attack) => [attack.name, attack] as const))('co
 		const outcomes: AttackOutcome[] = [];
 		for (const operation of MONEY_OPERATIONS) {
 			outcomes.push(
-				await runMoneyAttack({ simulator, proxy, issuedTokens }, operation, attack, {
+				await runMoneyAttack(bench, operation, attack, {
 					runAgainOnError: attack.control === 'runAgain',
 				}),
 			);
@@ -58,7 +39,7 @@ describe.each(MONEY_ATTACKS.map((attack) => [attack.name, attack] as const))('co
 		const failing = outcomes.filter((outcome) => !attackHolds(outcome, attack)).length;
 		const tries = outcomes.reduce((sum, outcome) => sum + outcome.sent, 0);
 		const sentTwice = outcomes.reduce((sum, outcome) => sum + outcome.sentTwice, 0);
-		log.add({
+		bench.log.add({
 			area: 'Attacks: money — controls (built to fail)',
 			fault: `${attack.name} — ${attack.control === 'previous' ? 'transport before issue 9' : 'node run again (Retry On Fail)'}`,
 			expected: 'the attack check fails for every operation',
@@ -79,7 +60,7 @@ describe.each(MONEY_ATTACKS.map((attack) => [attack.name, attack] as const))('co
 
 it('control, previous transport: the issue’s exact case sends a charge a third time and charges twice', async () => {
 	const attack = MONEY_ATTACKS.find((candidate) => candidate.name === '503 TOKEN_EXPIRED, then 503 after RM acted')!;
-	const outcome = await runMoneyAttack({ simulator, proxy, issuedTokens }, MONEY_OPERATIONS[0], attack);
+	const outcome = await runMoneyAttack(bench, MONEY_OPERATIONS[0], attack);
 	expect({ sent: outcome.sent, reachedRm: outcome.reachedRm, charges: outcome.rmActs }).toEqual({
 		sent: 3,
 		reachedRm: 2,
@@ -101,22 +82,22 @@ it('control, previous transport: the error it rethrew for a 404 HTML holds the a
 			}
 		}
 	}
-	proxy.reset();
-	const transaction = simulator.state.addTransaction({
-		orderId: simulator.state.nextId(),
+	bench.proxy.reset();
+	const transaction = bench.simulator.state.addTransaction({
+		orderId: bench.simulator.state.nextId(),
 		title: 'Control',
 		amount: 1000,
 		currency: 'MYR',
 		type: 'WEB_PAYMENT',
 		method: 'FPX',
 		source: 'WEB_PAYMENT',
-		storeId: simulator.state.stores[0].id,
+		storeId: bench.simulator.state.stores[0].id,
 		status: 'SUCCESS',
 	});
-	proxy.attack('GET', `/v3/payment/transaction/${transaction.transactionId}`, [
+	bench.proxy.attack('GET', `/v3/payment/transaction/${transaction.transactionId}`, [
 		{ refuse: { status: 404, html: '<html><title>404 Not Found</title></html>' } },
 	]);
-	const credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { apiBaseUrl: proxy.url }));
+	const credentials = new InMemoryCredentialsHelper(simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url }));
 	await runNode({
 		nodeType: new ErrorKeepingNode(),
 		parameters: { resource: 'transaction', operation: 'get', transactionId: transaction.transactionId },
@@ -124,8 +105,8 @@ it('control, previous transport: the error it rethrew for a 404 HTML holds the a
 		credentialsHelper: credentials,
 	});
 	expect(thrown).toHaveLength(1);
-	const found = secretsIn(thrown[0], [...credentialSecrets(simulatorCredentials(simulator)), ...tokenSecrets(issuedTokens)]);
-	log.add({
+	const found = secretsIn(thrown[0], [...credentialSecrets(simulatorCredentials(bench.simulator)), ...tokenSecrets(bench.issuedTokens)]);
+	bench.log.add({
 		area: 'Attacks: money — secrets in thrown errors',
 		fault: 'Control: 404 HTML on a read, transport before issue 9 (rethrew n8n-core’s error)',
 		expected: 'the walk finds the access token (so the secrets test can fail)',

@@ -11,39 +11,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
 import {
-	ReliabilityLog,
 	credentialSecrets,
-	recordIssuedTokens,
 	seedBoundCustomer,
 	tokenSecrets,
 	type Secret,
 } from '../../support/reliability';
-import { MoneyProxy, rmErrorBody, type ProxyAnswer } from './helpers/money-proxy';
+import { rmErrorBody, type ProxyAnswer } from './helpers/money-proxy';
 import { secretsIn } from './helpers/error-walk';
+import { useMoneyBench } from './helpers/money-bench';
 
-const log = new ReliabilityLog('money-secrets');
-const savedPolicy = { ...retryPolicy };
-let simulator: RevenueMonsterSimulator;
-let proxy: MoneyProxy;
-let issuedTokens: Set<string>;
-
-beforeAll(async () => {
-	Object.assign(retryPolicy, { baseDelayMs: 1, maxDelayMs: 4 });
-	simulator = await startSimulator({ autoNotify: false });
-	issuedTokens = recordIssuedTokens(simulator);
-	proxy = await new MoneyProxy(simulator.url).start();
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await proxy.stop();
-	await simulator.stop();
-	log.save();
-});
+const bench = useMoneyBench('money-secrets');
 
 // ---------------------------------------------------------------------------------------------
 // Walking an error
@@ -51,8 +31,8 @@ afterAll(async () => {
 function allSecrets(credentials: InMemoryCredentialsHelper): Secret[] {
 	const stored = [...credentials.stored.values()][0]?.data ?? {};
 	return [
-		...credentialSecrets({ ...simulatorCredentials(simulator), ...stored }),
-		...tokenSecrets(issuedTokens),
+		...credentialSecrets({ ...simulatorCredentials(bench.simulator), ...stored }),
+		...tokenSecrets(bench.issuedTokens),
 	];
 }
 
@@ -76,13 +56,13 @@ interface ErrorCase {
 	parameters: () => { parameters: IDataObject; path: string; method: string };
 	answers?: ProxyAnswer[];
 	credentials?: Record<string, unknown>;
-	/** simulator fault injection for the case */
+	/** bench.simulator fault injection for the case */
 	setup?: () => void;
 	expectMessage: RegExp;
 }
 
 const chargeCase = () => {
-	const customerId = seedBoundCustomer(simulator);
+	const customerId = seedBoundCustomer(bench.simulator);
 	return {
 		parameters: { resource: 'order', operation: 'create', customerId, currency: 'MYR', amount: 1000, route: 'customerOrder', additionalFields: {} },
 		path: `/v3/customer/${customerId}/order`,
@@ -90,15 +70,15 @@ const chargeCase = () => {
 	};
 };
 const readCase = () => {
-	const transaction = simulator.state.addTransaction({
-		orderId: simulator.state.nextId(),
+	const transaction = bench.simulator.state.addTransaction({
+		orderId: bench.simulator.state.nextId(),
 		title: 'Secrets suite',
 		amount: 1000,
 		currency: 'MYR',
 		type: 'WEB_PAYMENT',
 		method: 'FPX',
 		source: 'WEB_PAYMENT',
-		storeId: simulator.state.stores[0].id,
+		storeId: bench.simulator.state.stores[0].id,
 		status: 'SUCCESS',
 	});
 	return {
@@ -163,7 +143,7 @@ const CASES: ErrorCase[] = [
 	{
 		name: 'Timeout on a refund',
 		parameters: refundCase,
-		setup: () => simulator.addFault({ kind: 'slow', method: 'POST', path: '/v3/payment/refund', delayMs: 1_300 }),
+		setup: () => bench.simulator.addFault({ kind: 'slow', method: 'POST', path: '/v3/payment/refund', delayMs: 1_300 }),
 		expectMessage: /^Outcome unknown/,
 	},
 	{
@@ -212,14 +192,14 @@ const CASES: ErrorCase[] = [
 
 describe.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))('%s', (_name, errorCase) => {
 	it('the thrown error, walked deeply and inspected, holds no secret', async () => {
-		proxy.reset();
-		simulator.clearFaults();
+		bench.proxy.reset();
+		bench.simulator.clearFaults();
 		thrown.length = 0;
 		const { parameters, path, method } = errorCase.parameters();
-		if (errorCase.answers) proxy.attack(method, path, errorCase.answers);
+		if (errorCase.answers) bench.proxy.attack(method, path, errorCase.answers);
 		errorCase.setup?.();
 		const credentials = new InMemoryCredentialsHelper(
-			simulatorCredentials(simulator, { apiBaseUrl: proxy.url, ...errorCase.credentials }),
+			simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url, ...errorCase.credentials }),
 		);
 		// A token from an earlier case is cached in this credential too: the walk must not find it either.
 		const started = Date.now();
@@ -230,7 +210,7 @@ describe.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))('%
 		const error = thrown[0] as Error;
 		const secrets = [...allSecrets(credentials), ...credentialSecrets({ clientId: SIMULATOR_KEYS.clientId, ...errorCase.credentials })];
 		const found = secretsIn(error, secrets);
-		log.add({
+		bench.log.add({
 			area: 'Attacks: money — secrets in thrown errors',
 			fault: errorCase.name,
 			expected: 'the error object (deep walk, non-enumerable, cause chain, util.inspect) holds no token, secret, key or Authorization header',
@@ -286,14 +266,14 @@ class RawHelperNode implements INodeType {
 }
 
 it('control: the error n8n-core throws for a 404 (what the transport rethrew before) holds the access token', async () => {
-	proxy.reset();
+	bench.proxy.reset();
 	thrown.length = 0;
-	proxy.attack('GET', '/v3/merchant', [{ refuse: html404 }]);
-	const credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { apiBaseUrl: proxy.url }));
+	bench.proxy.attack('GET', '/v3/merchant', [{ refuse: html404 }]);
+	const credentials = new InMemoryCredentialsHelper(simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url }));
 	await runNode({ nodeType: new RawHelperNode(), typeName: 'test.rawHelper', parameters: {}, items: [{}], credentialsHelper: credentials });
 	expect(thrown).toHaveLength(1);
 	const found = secretsIn(thrown[0], allSecrets(credentials));
-	log.add({
+	bench.log.add({
 		area: 'Attacks: money — secrets in thrown errors',
 		fault: 'Control: n8n-core’s own error for a 404 HTML (rethrown before issue 9)',
 		expected: 'the walk finds the access token (so the walk can fail)',

@@ -8,10 +8,6 @@
  *
  * The controls (money-controls.test.ts) run the same attacks against configurations built to fail.
  */
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { ReliabilityLog, recordIssuedTokens } from '../../support/reliability';
-import { MoneyProxy } from './helpers/money-proxy';
 import {
 	MONEY_ATTACKS,
 	MONEY_OPERATIONS,
@@ -20,26 +16,9 @@ import {
 	type AttackOutcome,
 	type MoneyAttack,
 } from './helpers/money-cases';
+import { useMoneyBench } from './helpers/money-bench';
 
-const log = new ReliabilityLog('money-attacks');
-const savedPolicy = { ...retryPolicy };
-let simulator: RevenueMonsterSimulator;
-let proxy: MoneyProxy;
-let issuedTokens: Set<string>;
-
-beforeAll(async () => {
-	// Real backoff is seconds; what is resent, and how often, is what is tested.
-	Object.assign(retryPolicy, { baseDelayMs: 1, maxDelayMs: 4 });
-	simulator = await startSimulator({ autoNotify: false });
-	issuedTokens = recordIssuedTokens(simulator);
-	proxy = await new MoneyProxy(simulator.url).start();
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await proxy.stop();
-	await simulator.stop();
-	log.save();
-});
+const bench = useMoneyBench('money-attacks');
 
 function record(attack: MoneyAttack, outcomes: AttackOutcome[]): boolean {
 	const tries = outcomes.reduce((sum, outcome) => sum + outcome.sent, 0);
@@ -47,8 +26,8 @@ function record(attack: MoneyAttack, outcomes: AttackOutcome[]): boolean {
 	const rmActs = outcomes.reduce((sum, outcome) => sum + outcome.rmActs, 0);
 	const unknown = outcomes.filter((outcome) => /^Outcome unknown/.test(outcome.error?.message ?? '')).length;
 	const pass = outcomes.every((outcome) => attackHolds(outcome, attack));
-	log.add({
-		area: 'Attacks: money (a proxy answers after RM acted)',
+	bench.log.add({
+		area: 'Attacks: money (a bench.proxy answers after RM acted)',
 		fault: attack.name,
 		expected: `at most ${attack.maxSends} send(s) per operation, RM reached once, "Outcome unknown"`,
 		observed: `${tries} sends for ${outcomes.length} operations (most ${Math.max(
@@ -68,7 +47,7 @@ describe.each(MONEY_ATTACKS.map((attack) => [attack.name, attack] as const))('%s
 	it('every money-moving operation: RM reached once, never a third send, "Outcome unknown", no secret', async () => {
 		const outcomes: AttackOutcome[] = [];
 		for (const operation of MONEY_OPERATIONS) {
-			const outcome = await runMoneyAttack({ simulator, proxy, issuedTokens }, operation, attack);
+			const outcome = await runMoneyAttack(bench, operation, attack);
 			outcomes.push(outcome);
 			const seen = { operation: operation.name, sent: outcome.sent, reachedRm: outcome.reachedRm, rmActs: outcome.rmActs };
 			expect(seen).toEqual({ ...seen, reachedRm: 1, rmActs: 1 });
@@ -84,14 +63,14 @@ describe.each(MONEY_ATTACKS.map((attack) => [attack.name, attack] as const))('%s
 
 describe('what the answers mean', () => {
 	it('a token error before RM acted: one new token, one resend, and the money moves once', async () => {
-		const tokensBefore = simulator.stats.tokensIssued;
+		const tokensBefore = bench.simulator.stats.tokensIssued;
 		const attack: MoneyAttack = {
 			name: '503 TOKEN_EXPIRED, then RM answers',
 			answers: [{ refuse: { status: 503, body: { error: { code: 'TOKEN_EXPIRED', message: 'token expired' } } } }],
 			control: 'previous',
 			maxSends: 2,
 		};
-		const outcome = await runMoneyAttack({ simulator, proxy, issuedTokens }, MONEY_OPERATIONS[0], attack);
+		const outcome = await runMoneyAttack(bench, MONEY_OPERATIONS[0], attack);
 		expect({ sent: outcome.sent, reachedRm: outcome.reachedRm, rmActs: outcome.rmActs }).toEqual({
 			sent: 2,
 			reachedRm: 1,
@@ -99,9 +78,9 @@ describe('what the answers mean', () => {
 		});
 		expect(outcome.error).toBeUndefined();
 		// one token for the first send, one after the token error
-		expect(simulator.stats.tokensIssued - tokensBefore).toBe(2);
+		expect(bench.simulator.stats.tokensIssued - tokensBefore).toBe(2);
 		// the resend carried the new token, not the refused one
-		const [first, second] = proxy.requests.filter((request) => request.method === 'POST');
+		const [first, second] = bench.proxy.requests.filter((request) => request.method === 'POST');
 		expect(second.authorization).not.toBe(first.authorization);
 	});
 
@@ -116,30 +95,30 @@ describe('what the answers mean', () => {
 			maxSends: 2,
 		};
 		const refund = MONEY_OPERATIONS.find((operation) => operation.name === 'Transaction → Refund')!;
-		const outcome = await runMoneyAttack({ simulator, proxy, issuedTokens }, refund, attack);
+		const outcome = await runMoneyAttack(bench, refund, attack);
 		expect(outcome.sent).toBe(2);
 		expect(outcome.error?.code).toBe('INSUFFICIENT_REFUND_AMOUNT');
 	});
 
 	it('a read is still retried through a 503 and a token error (safe: it moves nothing)', async () => {
-		proxy.reset();
-		const transaction = simulator.state.transactions[simulator.state.transactions.length - 1];
+		bench.proxy.reset();
+		const transaction = bench.simulator.state.transactions[bench.simulator.state.transactions.length - 1];
 		const path = `/v3/payment/transaction/${transaction.transactionId}`;
-		proxy.attack('GET', path, [
+		bench.proxy.attack('GET', path, [
 			{ refuse: { status: 503, body: { error: { code: 'TOKEN_EXPIRED', message: 'token expired' } } } },
 			{ refuse: { status: 503, html: '<html>busy</html>' } },
 		]);
 		const { InMemoryCredentialsHelper, simulatorCredentials } = await import('../../support/n8n');
 		const { runCase } = await import('../../support/fault-runs');
 		const outcome = await runCase({
-			simulator,
-			issuedTokens,
-			credentials: new InMemoryCredentialsHelper(simulatorCredentials(simulator, { apiBaseUrl: proxy.url })),
+			simulator: bench.simulator,
+			issuedTokens: bench.issuedTokens,
+			credentials: new InMemoryCredentialsHelper(simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url })),
 			parameters: { resource: 'transaction', operation: 'get', transactionId: transaction.transactionId },
 			items: [{}],
 		});
 		expect(outcome.items.succeeded).toEqual([0]);
-		expect(proxy.sendsTo('GET', path).sent).toBe(3);
+		expect(bench.proxy.sendsTo('GET', path).sent).toBe(3);
 	});
 });
 
@@ -162,7 +141,7 @@ describe('an n8n that refreshes and resends on every 401 by itself (as open n8n 
 		const outcomes: AttackOutcome[] = [];
 		for (const operation of MONEY_OPERATIONS) {
 			spy.mockClear();
-			const outcome = await runMoneyAttack({ simulator, proxy, issuedTokens }, operation, attack);
+			const outcome = await runMoneyAttack(bench, operation, attack);
 			outcomes.push(outcome);
 			// control: n8n-core did take the 401 as "refresh and resend" by itself
 			expect(spy.mock.results.some((result) => result.value === true)).toBe(true);
@@ -173,8 +152,8 @@ describe('an n8n that refreshes and resends on every 401 by itself (as open n8n 
 			});
 			expect(attackHolds(outcome, attack)).toBe(true);
 		}
-		log.add({
-			area: 'Attacks: money (a proxy answers after RM acted)',
+		bench.log.add({
+			area: 'Attacks: money (a bench.proxy answers after RM acted)',
 			fault: '401, then 503 TOKEN_EXPIRED after RM acted — with an n8n that resends on every 401 by itself',
 			expected: 'n8n’s own resend counts as the one token resend: at most 2 sends, "Outcome unknown"',
 			observed: `${outcomes.reduce((sum, outcome) => sum + outcome.sent, 0)} sends for ${outcomes.length} operations; ${
