@@ -7,37 +7,18 @@
  * Needs Debian's Chromium (`apt-get install -y chromium`), driven by playwright-core. Not part of CI:
  * the committed PNGs are what the README shows.
  */
-import { existsSync } from 'fs';
 import path from 'path';
 
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { DEV_OWNER, startDevEnvironment, type DevEnvironment } from './dev';
+import { launchChromium, signIn } from './lib/browser';
 import { REPO_ROOT } from './lib/n8n-instance';
 import { stopAll, stopAllOnExit } from './lib/processes';
 import { WORKFLOWS } from './lib/workflows';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 const CANVAS_PNG = path.join(REPO_ROOT, 'docs', 'editor-screenshot.png');
 const PANEL_PNG = path.join(REPO_ROOT, 'docs', 'editor-node-panel.png');
-
-async function signIn(page: Page, baseUrl: string): Promise<void> {
-	await page.goto(`${baseUrl}/signin`);
-	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(DEV_OWNER.email);
-	await page.locator('input[type="password"]').first().fill(DEV_OWNER.password);
-	await page.keyboard.press('Enter');
-	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 60_000 });
-}
 
 async function closeToasts(page: Page): Promise<void> {
 	const close = page.locator('.el-notification__closeBtn');
@@ -54,15 +35,12 @@ async function fitView(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	if (!existsSync(CHROMIUM)) {
-		throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-	}
 	let environment: DevEnvironment | undefined;
 	stopAllOnExit(async () => {
 		await environment?.n8n.stop();
 		await environment?.simulator.stop();
 	});
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+	const browser = await launchChromium();
 	try {
 		environment = await startDevEnvironment({
 			dir: path.join(REPO_ROOT, '.dev', 'screenshot'),
@@ -71,7 +49,7 @@ async function main(): Promise<void> {
 		});
 		const { n8n } = environment;
 		const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
-		await signIn(page, n8n.baseUrl);
+		await signIn(page, n8n.baseUrl, DEV_OWNER);
 
 		await page.goto(`${n8n.baseUrl}/workflow/${WORKFLOWS.billing.id}`);
 		await page.getByText('Charge saved card').first().waitFor({ timeout: 60_000 });

@@ -11,26 +11,16 @@
  * A screenshot of each step goes to `.dev/ui-test/screenshots/`; `npm run test:ui -- --update-docs` also
  * copies them to `docs/ui/` (the README links them). Exits non-zero at the first failed check.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'fs';
 import path from 'path';
 
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { DEV_OWNER, startDevEnvironment, type DevEnvironment } from './dev';
+import { launchChromium, signIn } from './lib/browser';
 import { REPO_ROOT } from './lib/n8n-instance';
 import { stopAll, stopAllOnExit } from './lib/processes';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 const RUN_DIR = path.join(REPO_ROOT, '.dev', 'ui-test');
 const SHOTS = path.join(RUN_DIR, 'screenshots');
 const DOCS_SHOTS = path.join(REPO_ROOT, 'docs', 'ui');
@@ -45,14 +35,6 @@ async function shot(page: Page, name: string): Promise<void> {
 function check(condition: boolean, what: string, detail = ''): void {
 	if (!condition) throw new Error(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
 	console.log(`ok   ${what}`);
-}
-
-async function signIn(page: Page, baseUrl: string): Promise<void> {
-	await page.goto(`${baseUrl}/signin`);
-	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(DEV_OWNER.email);
-	await page.locator('input[type="password"]').first().fill(DEV_OWNER.password);
-	await page.keyboard.press('Enter');
-	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 60_000 });
 }
 
 /** From the node search of an empty canvas: the node, then one of its actions (or triggers). */
@@ -115,16 +97,13 @@ async function pickerText(page: Page): Promise<string> {
 }
 
 async function main(): Promise<void> {
-	if (!existsSync(CHROMIUM)) {
-		throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-	}
 	let environment: DevEnvironment | undefined;
 	stopAllOnExit(async () => {
 		await environment?.n8n.stop();
 		await environment?.simulator.stop();
 	});
 	rmSync(SHOTS, { recursive: true, force: true });
-	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+	const browser = await launchChromium();
 	try {
 		environment = await startDevEnvironment({ dir: RUN_DIR, say: (line) => console.log(`- ${line}`), fresh: true });
 		mkdirSync(SHOTS, { recursive: true });
@@ -137,7 +116,7 @@ async function main(): Promise<void> {
 			}
 		});
 
-		await signIn(page, n8n.baseUrl);
+		await signIn(page, n8n.baseUrl, DEV_OWNER);
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
 		await page.locator('[data-test-id="canvas-plus-button"]').first().waitFor({ timeout: 60_000 });
 		await shot(page, 'new-workflow');
