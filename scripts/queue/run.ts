@@ -511,11 +511,16 @@ async function notifications(): Promise<void> {
 	await reportSavedPayments();
 }
 
+/** A workflow's static data as n8n saved it in Postgres, per node (`node:<name>`). */
+async function savedStaticData(workflowId: string): Promise<Record<string, Record<string, unknown> | null>> {
+	const text = (await postgres!.psql(['-c', `select "staticData" from workflow_entity where id = '${workflowId}'`], 'n8n')).trim();
+	return text ? (JSON.parse(text) as Record<string, Record<string, unknown> | null>) : {};
+}
+
 /** The payment keys in the trigger's static data in Postgres. */
 async function savedPaymentKeys(): Promise<string[]> {
-	const text = await postgres!.psql(['-c', `select "staticData" from workflow_entity where id = '${QUEUE_WORKFLOWS.notify}'`], 'n8n');
-	const staticData = (text.trim() ? JSON.parse(text) : {}) as Record<string, { acceptedPayments?: string[] } | null>;
-	return Object.values(staticData).flatMap((node) => node?.acceptedPayments ?? []);
+	const staticData = await savedStaticData(QUEUE_WORKFLOWS.notify);
+	return Object.values(staticData).flatMap((node) => (Array.isArray(node?.acceptedPayments) ? (node.acceptedPayments as string[]) : []));
 }
 
 /**
@@ -668,11 +673,6 @@ const POLL_GAP_MS = 20_000;
 
 const pollCalls = () => simulator!.log.filter((entry) => entry.method === 'GET' && entry.path === '/v3/payment/transactions');
 
-/** The transaction trigger's saved static data (what its polls have recorded). */
-async function pollState(): Promise<string> {
-	return (await postgres!.psql(['-c', `select "staticData" from workflow_entity where id = '${QUEUE_WORKFLOWS.poll}'`], 'n8n')).trim();
-}
-
 /**
  * After publishing, main polls once (n8n's activation poll), which records where the trigger starts;
  * once that is saved, three payments fail: new to the trigger. The check runs after the other parts,
@@ -681,7 +681,11 @@ async function pollState(): Promise<string> {
 async function startPolling(callsAtPublish: number): Promise<void> {
 	await waitFor(
 		'the activation poll to be recorded',
-		async () => (pollCalls().length > callsAtPublish && (await pollState()).includes('transactionPoll') ? true : undefined),
+		async () => {
+			if (pollCalls().length <= callsAtPublish) return undefined;
+			const recorded = Object.values(await savedStaticData(QUEUE_WORKFLOWS.poll)).some((node) => node?.transactionPoll);
+			return recorded || undefined;
+		},
 		{ timeoutMs: 120_000, intervalMs: 500 },
 	);
 	const callsBefore = pollCalls().length;
