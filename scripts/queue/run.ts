@@ -202,9 +202,10 @@ async function run(): Promise<void> {
 	list.note(`database migrated, credential and ${workflows.length} workflows imported in ${Math.round((Date.now() - importStarted) / 1000)} s`);
 	await cluster.start((line) => list.note(line));
 	tokensAtPublish = simulator.stats.tokensIssued;
+	const pollCallsAtPublish = pollCalls().length;
 	await cluster.main.publishViaRest(workflows.map((workflow) => workflow.id));
 	list.note('workflows published on main (REST API, as the editor does)');
-	if (features.transactionTrigger) startPolling();
+	if (features.transactionTrigger) await startPolling(pollCallsAtPublish);
 	await waitForWebhooks();
 
 	const runs = (part: (typeof PARTS)[number]) => OPTIONS.only === undefined || OPTIONS.only === part;
@@ -667,11 +668,22 @@ const POLL_GAP_MS = 20_000;
 
 const pollCalls = () => simulator!.log.filter((entry) => entry.method === 'GET' && entry.path === '/v3/payment/transactions');
 
+/** The transaction trigger's saved static data (what its polls have recorded). */
+async function pollState(): Promise<string> {
+	return (await postgres!.psql(['-c', `select "staticData" from workflow_entity where id = '${QUEUE_WORKFLOWS.poll}'`], 'n8n')).trim();
+}
+
 /**
- * Right after publishing: main's activation poll has recorded where the trigger starts, so three
- * payments that fail now are new to it. The check runs after the other parts, so their minutes count.
+ * After publishing, main polls once (n8n's activation poll), which records where the trigger starts;
+ * once that is saved, three payments fail: new to the trigger. The check runs after the other parts,
+ * so their minutes count.
  */
-function startPolling(): void {
+async function startPolling(callsAtPublish: number): Promise<void> {
+	await waitFor(
+		'the activation poll to be recorded',
+		async () => (pollCalls().length > callsAtPublish && (await pollState()).includes('transactionPoll') ? true : undefined),
+		{ timeoutMs: 120_000, intervalMs: 500 },
+	);
 	const callsBefore = pollCalls().length;
 	const failed = Array.from({ length: 3 }, (_, i) =>
 		simulator!.state.addTransaction({
