@@ -12,6 +12,8 @@
  * Each is timed in CPU time of this process (the simulator runs in its own), per item, in rounds that
  * interleave the three in a rotating order, so load on the machine weighs on all of them alike.
  */
+import path from 'path';
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { RMSDK } from 'rm-api-sdk';
 
@@ -238,5 +240,78 @@ export async function measureInEngine(
 		};
 	} finally {
 		await simulator.call('setOptions', { acceptMillisecondTimestamps: false });
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Without the network: what the package adds, apart from HTTP
+
+export interface WithoutNetworkResult {
+	items: number;
+	rounds: number;
+	packageCpuMsPerItem: RoundSummary;
+	minimalCpuMsPerItem: RoundSummary;
+	/** package − minimal, µs of CPU per item, taken within each round */
+	extraMicrosecondsPerItem: RoundSummary;
+	packageOverMinimal: RoundSummary;
+}
+
+/** n8n-core's own copy of its DI container and outbound HTTP service (it nests its @n8n packages). */
+function n8nCoreOutboundHttp(): { Container: { get(type: unknown): unknown; set(type: unknown, value: unknown): void }; OutboundHttp: unknown } {
+	const coreDir = path.dirname(require.resolve('n8n-core/package.json'));
+	const from = (name: string) => require(require.resolve(name, { paths: [coreDir] })) as Record<string, unknown>;
+	return {
+		Container: from('@n8n/di').Container as { get(type: unknown): unknown; set(type: unknown, value: unknown): void },
+		OutboundHttp: from('@n8n/backend-network').OutboundHttp,
+	};
+}
+
+/**
+ * The package and the minimal node in the same engine, with n8n's outbound HTTP (the one service both
+ * send through) answering at once with a transaction, so the network's cost and its noise drop out:
+ * what is left is routing, parameters, credential, signing (the real RSA-2048 key) and n8n's request
+ * helpers. The answer is refused when a request is unsigned.
+ */
+export async function measureWithoutNetwork(
+	simulator: SimulatorProcess,
+	transactionIds: string[],
+	count: number,
+	rounds: number,
+): Promise<WithoutNetworkResult> {
+	const { Container, OutboundHttp } = n8nCoreOutboundHttp();
+	const original = Container.get(OutboundHttp);
+	const transaction = { transactionId: transactionIds[0], status: 'SUCCESS', finalAmount: 100, currencyType: 'MYR', order: { id: 'O-1', amount: 100 } };
+	const answer = async (options: { url?: string; headers?: IDataObject; returnFullResponse?: boolean }) => {
+		if (String(options.url).endsWith('/v1/token')) {
+			const body = { accessToken: 'bench-token', tokenType: 'Bearer', expiresIn: 3600 };
+			return options.returnFullResponse ? { statusCode: 200, headers: {}, body } : body;
+		}
+		if (!options.headers?.['X-Signature']) throw new Error('unsigned request');
+		return { item: { ...transaction }, code: 'SUCCESS' };
+	};
+	Container.set(OutboundHttp, { requests: () => ({ request: answer }) });
+	try {
+		// A token service of its own, so the canned token never reaches the minimal node's token cache for the simulator.
+		const offline = { oauthBaseUrl: `${simulator.url}/without-network` };
+		const credentials = { package: credentialsFor(simulator, offline), minimal: credentialsFor(simulator, offline) };
+		const items = itemsFor(transactionIds, count);
+		const cpu: Record<'package' | 'minimal', number[]> = { package: [], minimal: [] };
+		for (let roundIndex = 0; roundIndex <= rounds; roundIndex++) {
+			const order = roundIndex % 2 === 0 ? (['package', 'minimal'] as const) : (['minimal', 'package'] as const);
+			for (const variant of order) {
+				const { cpuMs } = await cpuTimed(() => execute(variant, credentials[variant], items));
+				if (roundIndex > 0) cpu[variant].push(cpuMs / count);
+			}
+		}
+		return {
+			items: count,
+			rounds,
+			packageCpuMsPerItem: summarize(cpu.package),
+			minimalCpuMsPerItem: summarize(cpu.minimal),
+			extraMicrosecondsPerItem: summarize(cpu.package.map((value, index) => (value - cpu.minimal[index]) * 1000), 0),
+			packageOverMinimal: summarize(cpu.package.map((value, index) => value / cpu.minimal[index]), 2),
+		};
+	} finally {
+		Container.set(OutboundHttp, original);
 	}
 }

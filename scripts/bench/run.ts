@@ -13,7 +13,7 @@ import os from 'os';
 import path from 'path';
 
 import { stopAll, stopAllOnExit } from '../lib/processes';
-import { measureInEngine } from './alternatives';
+import { measureInEngine, measureWithoutNetwork } from './alternatives';
 import { measureConcurrency, measureRateCap } from './concurrency';
 import { measureTlsCost, reproduceConnectionPerRequest } from './connections';
 import { nowMs, round, showSummary } from './measure';
@@ -63,6 +63,8 @@ async function main(): Promise<void> {
 
 		step(`CPU per item inside n8n's engine: this package, a minimal custom node, rm-api-sdk in a node (${rounds} interleaved rounds)`);
 		const inEngine = await measureInEngine(simulator, transactionIds, size(300, 100), rounds);
+		step(`the same, package and minimal node, without the network (n8n's HTTP answering at once; ${size(9, 3)} rounds)`);
+		const withoutNetwork = await measureWithoutNetwork(simulator, transactionIds, size(300, 100), size(9, 3));
 
 		let realN8n: RealN8nResult | undefined;
 		let tarball: string | undefined;
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
 			},
 			headline,
 			inEngine,
+			withoutNetwork,
 			realN8n,
 			realN8nSkipped,
 			realN8nPostgres,

@@ -2,7 +2,7 @@
  * The shape of one benchmark run: what run.ts measures and performance-doc.ts renders. Kept apart so
  * neither of those two imports the other.
  */
-import type { InEngineResult } from './alternatives';
+import type { InEngineResult, WithoutNetworkResult } from './alternatives';
 import type { ConcurrencyResult, RateCapResult } from './concurrency';
 import type { ConnectionReproduction, TlsCost } from './connections';
 import type { RoundSummary } from './measure';
@@ -46,6 +46,8 @@ export interface BenchResult {
 	machine: Machine;
 	headline: Headline;
 	inEngine: InEngineResult;
+	/** package and minimal node in the same engine with n8n's HTTP answering at once (runs before this field existed lack it) */
+	withoutNetwork?: WithoutNetworkResult;
 	/** undefined when the real n8n part was skipped (--no-n8n), with the reason */
 	realN8n?: RealN8nResult;
 	realN8nSkipped?: string;

@@ -41,6 +41,10 @@ function oauthErrorCode(body: unknown): string | undefined {
 	return typeof code === 'string' ? code : undefined;
 }
 
+/** Token owners by credential identity, like the parsed keys in keys.ts: bounded, oldest dropped first. */
+const MAX_TOKEN_OWNERS = 64;
+const tokenOwners = new Map<string, string>();
+
 /**
  * Who a token was issued to: a short hash of the token service, client ID and secret. The cached
  * token is stored as `<owner>:<token>` and only sent while the credential still has that owner.
@@ -49,10 +53,14 @@ function oauthErrorCode(body: unknown): string | undefined {
  * token that no longer matches is not sent; RM answers 401 and the transport has n8n fetch a new one.
  */
 function tokenOwner(credentials: ICredentialDataDecryptedObject, oauthBaseUrl: string): string {
-	return createHash('sha256')
-		.update([oauthBaseUrl, credentials.clientId, credentials.clientSecret].map(String).join('\n'))
-		.digest('hex')
-		.slice(0, 16);
+	const identity = [oauthBaseUrl, credentials.clientId, credentials.clientSecret].map(String).join('\n');
+	// Asked on every signed request with the same few credentials: each hash is made once.
+	const known = tokenOwners.get(identity);
+	if (known !== undefined) return known;
+	const owner = createHash('sha256').update(identity).digest('hex').slice(0, 16);
+	if (tokenOwners.size >= MAX_TOKEN_OWNERS) tokenOwners.delete(tokenOwners.keys().next().value as string);
+	tokenOwners.set(identity, owner);
+	return owner;
 }
 
 /** The cached token, if it was issued to this credential's current client ID, secret and host. */
@@ -114,16 +122,17 @@ export async function fetchAccessToken(
 	throw new UserError(`${hint}${checkEnvironment} (HTTP ${response.statusCode}${code ? `, ${code}` : ''})`);
 }
 
-function headerNamesWithout(headers: IDataObject | undefined, names: string[]): IDataObject {
-	const lower = new Set(names.map((name) => name.toLowerCase()));
+/** The headers the signature sets (lower case); any caller's own spelling of them is dropped. */
+const SIGNED_HEADERS = new Set(['authorization', 'content-type', 'x-signature', 'x-nonce-str', 'x-timestamp']);
+
+function headersWithoutSigned(headers: IDataObject | undefined): IDataObject {
 	const kept: IDataObject = {};
-	for (const [name, value] of Object.entries(headers ?? {})) {
-		if (!lower.has(name.toLowerCase())) kept[name] = value;
+	if (!headers) return kept;
+	for (const name of Object.keys(headers)) {
+		if (!SIGNED_HEADERS.has(name.toLowerCase())) kept[name] = headers[name];
 	}
 	return kept;
 }
-
-const SIGNED_HEADERS = ['authorization', 'content-type', 'x-signature', 'x-nonce-str', 'x-timestamp'];
 
 /**
  * Signs one request. Resolves baseURL + url + qs into the single URL that is signed and sent, and
@@ -158,7 +167,7 @@ export function signRequestOptions(
 		qs: undefined,
 		body,
 		headers: {
-			...headerNamesWithout(requestOptions.headers, SIGNED_HEADERS),
+			...headersWithoutSigned(requestOptions.headers),
 			Authorization: `Bearer ${cachedTokenFor(credentials, hosts.oauthBaseUrl)}`,
 			'Content-Type': 'application/json',
 			...signatureHeaders,

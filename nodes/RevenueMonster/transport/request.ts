@@ -219,31 +219,42 @@ interface CallCredentials {
  * versions that ignore an empty preAuthenticationRetryStatusCode, or always refresh on a 401, do.
  * That resend then counts as this request's one token resend.
  */
+/** The credential's data, and which stored credential it is (for `credentialsDecrypted`). */
+interface ReadCredential {
+	data: ICredentialDataDecryptedObject;
+	id: string;
+	name: string;
+}
+
 /**
  * The credential, read once per node execution (docs/PERFORMANCE.md: without it n8n reads and decrypts
  * it from its database for every request). A token n8n fetches during the execution is written back
- * into it (below), so the requests that follow sign with the new token.
+ * into it (below), so the requests that follow sign with the new token. Its id and name are read
+ * with it: n8n's getNode() deep-copies the whole node (all its parameters) on every call.
  */
-const credentialsOfExecution = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
+const credentialOfExecution = new WeakMap<object, Promise<ReadCredential>>();
 
-async function credentialsOf(context: RevenueMonsterContext): Promise<ICredentialDataDecryptedObject> {
+async function readCredential(context: RevenueMonsterContext): Promise<ReadCredential> {
+	const data = await context.getCredentials(CREDENTIAL_TYPE);
+	const details = context.getNode().credentials?.[CREDENTIAL_TYPE];
+	return { data, id: details?.id ?? '', name: details?.name ?? '' };
+}
+
+async function credentialOf(context: RevenueMonsterContext): Promise<ReadCredential> {
 	// Only a node execution runs many requests; editor look-ups, polls and webhooks read it each time.
-	if (typeof (context as IExecuteFunctions).getInputData !== 'function') {
-		return await context.getCredentials(CREDENTIAL_TYPE);
-	}
-	let read = credentialsOfExecution.get(context);
+	if (typeof (context as IExecuteFunctions).getInputData !== 'function') return await readCredential(context);
+	let read = credentialOfExecution.get(context);
 	if (!read) {
-		read = context.getCredentials(CREDENTIAL_TYPE);
-		credentialsOfExecution.set(context, read);
+		read = readCredential(context);
+		credentialOfExecution.set(context, read);
 		// A credential that could not be read is read again next time, and fails with n8n's own message.
-		read.catch(() => credentialsOfExecution.delete(context));
+		read.catch(() => credentialOfExecution.delete(context));
 	}
 	return await read;
 }
 
 async function callCredentials(context: RevenueMonsterContext, withoutToken: boolean): Promise<CallCredentials> {
-	const credentials = await credentialsOf(context);
-	const details = context.getNode().credentials?.[CREDENTIAL_TYPE];
+	const { data: credentials, id, name } = await credentialOf(context);
 	let token = withoutToken ? '' : String(credentials.accessToken ?? '');
 	const fetchedBeforeSending = token === '' ? 1 : 0;
 	let newTokens = 0;
@@ -263,7 +274,7 @@ async function callCredentials(context: RevenueMonsterContext, withoutToken: boo
 	return {
 		options: {
 			...NO_AUTOMATIC_RESEND,
-			credentialsDecrypted: { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_TYPE, data },
+			credentialsDecrypted: { id, name, type: CREDENTIAL_TYPE, data },
 		},
 		resentByN8n: () => newTokens > fetchedBeforeSending,
 	};
@@ -285,7 +296,7 @@ export async function revenueMonsterRequest(
 	for (;;) {
 		let failure: FailedCall;
 		let call: CallCredentials | undefined;
-		await throttle?.wait();
+		if (throttle) await throttle.wait();
 		try {
 			call = await callCredentials(this, fetchNewToken);
 			fetchNewToken = false;

@@ -12,12 +12,38 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
 /** A header by name, whatever its case; the first value when repeated. */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
 	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted) continue;
-		const first = Array.isArray(value) ? value[0] : value;
-		return typeof first === 'string' ? first.trim() : undefined;
+	for (const key of Object.keys(headers)) {
+		if (key.toLowerCase() === wanted) return firstText(headers[key]);
 	}
 	return undefined;
+}
+
+function firstText(value: string | string[] | undefined): string | undefined {
+	const first = Array.isArray(value) ? value[0] : value;
+	return typeof first === 'string' ? first.trim() : undefined;
+}
+
+/** The three signature headers in one pass over the headers, each as headerValue reads it. */
+function signatureHeaders(headers: HeaderBag): { signature?: string; nonce?: string; timestamp?: string } {
+	const found: { signature?: string; nonce?: string; timestamp?: string } = {};
+	let seen = 0;
+	for (const key of Object.keys(headers)) {
+		// Every name wanted is 11 characters long: skip the others without lower-casing them.
+		if (key.length !== 11) continue;
+		const lower = key.toLowerCase();
+		if (lower === 'x-signature' && !('signature' in found)) {
+			found.signature = firstText(headers[key]);
+			seen++;
+		} else if (lower === 'x-nonce-str' && !('nonce' in found)) {
+			found.nonce = firstText(headers[key]);
+			seen++;
+		} else if (lower === 'x-timestamp' && !('timestamp' in found)) {
+			found.timestamp = firstText(headers[key]);
+			seen++;
+		}
+		if (seen === 3) break;
+	}
+	return found;
 }
 
 export interface ReceivedNotification {
@@ -82,9 +108,7 @@ export function verifyNotification(
 	notification: ReceivedNotification,
 	options: { toleranceSeconds: number; nowMs?: number },
 ): VerificationResult {
-	const signatureHeader = headerValue(notification.headers, 'x-signature');
-	const nonce = headerValue(notification.headers, 'x-nonce-str');
-	const timestamp = headerValue(notification.headers, 'x-timestamp');
+	const { signature: signatureHeader, nonce, timestamp } = signatureHeaders(notification.headers);
 	if (!signatureHeader || !nonce || !timestamp) return { valid: false, reason: 'unsigned' };
 
 	// Cheap checks first: a flood of old or junk requests never costs an RSA verification.
