@@ -166,7 +166,7 @@ export function renderReliabilityDoc(results: SuiteResult[]): string {
 		'  itself, so a duplicate check cannot hide what the signature check lets through; the control row (signature check',
 		'  turned off) shows the same notifications getting through, so the suite can fail. Bodies flipped into invalid JSON are refused by n8n\'s body',
 		'  parser (422) before the trigger runs; the rest reach the trigger. "Replays" are the same request again, RM\'s resend',
-		'  (same payment, new nonce and signature) and the same request to a trigger restarted with only its saved static data.',
+		'  (same payment, new nonce and signature) and the same request to a trigger restarted with only its saved static data, after those were answered (n8n 2.41 saves static data from an answer without a run, not from a run: see docs/SCALING.md).',
 		'- Timeouts: `Order → Create` and `Transaction → Refund` are run as they are, with Options → Timeout set to 1 s;',
 		'  the simulator acts, then answers later. The dropped-connection case uses `Order → Create` too.',
 		'- Money attacks (`test/attacks/money*.test.ts`): a proxy between the node and the simulator answers by itself',
