@@ -89,6 +89,20 @@ export function chargeParameters(requestOptions: IDataObject = {}): IDataObject 
 	};
 }
 
+/** `transaction.refund` parameters: a partial refund of each item's transactionId; `overrides` e.g. the amount. */
+export function refundParameters(reason: string, overrides: IDataObject = {}): IDataObject {
+	return {
+		resource: 'transaction',
+		operation: 'refund',
+		transactionId: '={{ $json.transactionId }}',
+		refundType: 'PARTIAL',
+		currency: 'MYR',
+		amount: 100,
+		reason,
+		...overrides,
+	};
+}
+
 /** One freshly bound customer per item, so charges can be counted per item. */
 export function chargeItems(simulator: RevenueMonsterSimulator, count: number, amount: unknown = 1000): IDataObject[] {
 	return Array.from({ length: count }, () => ({ customerId: seedBoundCustomer(simulator), amount }) as IDataObject);

@@ -10,7 +10,6 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
 import {
@@ -22,6 +21,8 @@ import {
 import { rmErrorBody, type ProxyAnswer } from './helpers/money-proxy';
 import { secretsIn } from './helpers/error-walk';
 import { useMoneyBench } from './helpers/money-bench';
+import { seedPayment } from '../../support/seed';
+import { errorKeepingNode } from '../helpers/error-keeping-node';
 
 const bench = useMoneyBench('money-secrets');
 
@@ -40,16 +41,6 @@ function allSecrets(credentials: InMemoryCredentialsHelper): Secret[] {
 // The node, keeping the error it throws
 
 const thrown: unknown[] = [];
-class ErrorKeepingNode extends RevenueMonster {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		try {
-			return await RevenueMonster.prototype.execute.call(this);
-		} catch (error) {
-			thrown.push(error);
-			throw error;
-		}
-	}
-}
 
 interface ErrorCase {
 	name: string;
@@ -70,17 +61,7 @@ const chargeCase = () => {
 	};
 };
 const readCase = () => {
-	const transaction = bench.simulator.state.addTransaction({
-		orderId: bench.simulator.state.nextId(),
-		title: 'Secrets suite',
-		amount: 1000,
-		currency: 'MYR',
-		type: 'WEB_PAYMENT',
-		method: 'FPX',
-		source: 'WEB_PAYMENT',
-		storeId: bench.simulator.state.stores[0].id,
-		status: 'SUCCESS',
-	});
+	const transaction = seedPayment(bench.simulator, { title: 'Secrets suite' });
 	return {
 		parameters: { resource: 'transaction', operation: 'get', transactionId: transaction.transactionId },
 		path: `/v3/payment/transaction/${transaction.transactionId}`,
@@ -203,7 +184,7 @@ describe.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))('%
 		);
 		// A token from an earlier case is cached in this credential too: the walk must not find it either.
 		const started = Date.now();
-		await runNode({ nodeType: new ErrorKeepingNode(), parameters, items: [{}], credentialsHelper: credentials });
+		await runNode({ nodeType: errorKeepingNode(thrown), parameters, items: [{}], credentialsHelper: credentials });
 		// let a slow answer finish so no timer outlives the test (not an assertion)
 		if (errorCase.setup) await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_400 - (Date.now() - started))));
 		expect(thrown).toHaveLength(1);

@@ -43,6 +43,7 @@ import {
 	type Payment,
 } from './helpers/attempts';
 import { rmSignature } from '../../simulator/sign-notification';
+import { seedPayment } from '../../support/seed';
 
 jest.setTimeout(180_000);
 
@@ -82,17 +83,7 @@ async function trigger(options: IDataObject): Promise<WebhookHarness> {
 function payment(kind: 'online' | 'recurring' = paymentCounter % 3 === 2 ? 'recurring' : 'online'): Payment {
 	const index = paymentCounter++;
 	const recurring = kind === 'recurring';
-	const transaction = simulator.state.addTransaction({
-		orderId: simulator.state.nextId(),
-		title: `Kuih & <Teh> ${index}`,
-		amount: 1000 + index,
-		currency: 'MYR',
-		type: recurring ? 'RECURRING_PAYMENT' : 'WEB_PAYMENT',
-		method: recurring ? 'CARD' : 'FPX',
-		source: recurring ? 'RECURRING' : 'WEB_PAYMENT',
-		storeId: simulator.state.stores[0].id,
-		status: 'SUCCESS',
-	});
+	const transaction = seedPayment(simulator, { title: `Kuih & <Teh> ${index}`, amount: 1000 + index, recurring });
 	const data = recurring
 		? {
 				amount: transaction.order.amount,

@@ -14,7 +14,8 @@ import { InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n
 import { SIMULATOR_KEYS } from '../../simulator/keys';
 import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import { keySecret, recordIssuedTokens, ReliabilityLog, textSecret } from '../../support/reliability';
-import { chargeCounts, chargeItems, chargeParameters, duplicatesAmong, runCase } from '../../support/fault-runs';
+import { chargeCounts, chargeItems, chargeParameters, duplicatesAmong, refundParameters, runCase } from '../../support/fault-runs';
+import { seedPayment } from '../../support/seed';
 
 const log = new ReliabilityLog('inputs');
 const savedPolicy = { ...retryPolicy };
@@ -69,28 +70,10 @@ describe('amounts', () => {
 			parameters = chargeParameters();
 		} else {
 			items = amounts.map((amount) => {
-				const paid = simulator.state.addTransaction({
-					orderId: simulator.state.nextId(),
-					title: 'Refund me',
-					amount: 5000,
-					currency: 'MYR',
-					type: 'WEB_PAYMENT',
-					method: 'FPX',
-					source: 'WEB_PAYMENT',
-					storeId: simulator.state.stores[0].id,
-					status: 'SUCCESS',
-				});
+				const paid = seedPayment(simulator, { title: 'Refund me', amount: 5000 });
 				return { transactionId: paid.transactionId, amount: amount as IDataObject['x'] };
 			});
-			parameters = {
-				resource: 'transaction',
-				operation: 'refund',
-				transactionId: '={{ $json.transactionId }}',
-				refundType: 'PARTIAL',
-				currency: 'MYR',
-				amount: '={{ $json.amount }}',
-				reason: 'fault suite',
-			};
+			parameters = refundParameters('fault suite', { amount: '={{ $json.amount }}' });
 		}
 		const logStart = simulator.log.length;
 		const outcome = await runCase({ simulator, issuedTokens, credentials: credentials(), parameters, items });

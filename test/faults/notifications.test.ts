@@ -32,6 +32,7 @@ import {
 	tokenSecrets,
 	withConsoleCaptured,
 } from '../../support/reliability';
+import { seedPayment } from '../../support/seed';
 
 const GENUINE_PER_RUN = 30;
 /** rounds of the 38 kinds of bad notification: 30 × 38 = 1,140, plus 90 replays */
@@ -76,17 +77,7 @@ async function trigger(options: Record<string, unknown>): Promise<WebhookHarness
 function genuinePayments(count: number): GenuineNotification[] {
 	return Array.from({ length: count }, (_, index) => {
 		const recurring = index % 3 === 2;
-		const transaction = simulator.state.addTransaction({
-			orderId: simulator.state.nextId(),
-			title: `Fault suite order ${index}`,
-			amount: 1000 + index,
-			currency: 'MYR',
-			type: recurring ? 'RECURRING_PAYMENT' : 'WEB_PAYMENT',
-			method: recurring ? 'CARD' : 'FPX',
-			source: recurring ? 'RECURRING' : 'WEB_PAYMENT',
-			storeId: simulator.state.stores[0].id,
-			status: 'SUCCESS',
-		});
+		const transaction = seedPayment(simulator, { title: `Fault suite order ${index}`, amount: 1000 + index, recurring });
 		const payload = recurring
 			? {
 					eventType: 'RECURRING_PAYMENT',

@@ -14,9 +14,11 @@ import {
 	chargeParameters,
 	chargePath,
 	duplicatesAmong,
+	refundParameters,
 	runCase,
 	type CaseRun,
 } from '../../support/fault-runs';
+import { seedPayment } from '../../support/seed';
 
 const log = new ReliabilityLog('transport');
 const savedPolicy = { ...retryPolicy };
@@ -46,17 +48,7 @@ function run(options: Omit<Parameters<typeof runCase>[0], 'simulator' | 'issuedT
 
 function transactionItems(count: number) {
 	return Array.from({ length: count }, (_, index) => {
-		const transaction = simulator.state.addTransaction({
-			orderId: simulator.state.nextId(),
-			title: `Order ${index}`,
-			amount: 500 + index,
-			currency: 'MYR',
-			type: 'WEB_PAYMENT',
-			method: 'FPX',
-			source: 'WEB_PAYMENT',
-			storeId: simulator.state.stores[0].id,
-			status: 'SUCCESS',
-		});
+		const transaction = seedPayment(simulator, { title: `Order ${index}`, amount: 500 + index });
 		return { transactionId: transaction.transactionId };
 	});
 }
@@ -314,16 +306,7 @@ describe('a charge whose answer never comes', () => {
 		const started = Date.now();
 		const outcome = await run({
 			credentials: freshCredentials(),
-			parameters: {
-				resource: 'transaction',
-				operation: 'refund',
-				transactionId: '={{ $json.transactionId }}',
-				refundType: 'PARTIAL',
-				currency: 'MYR',
-				amount: 100,
-				reason: 'fault suite',
-				options: { timeout: 1 },
-			},
+			parameters: refundParameters('fault suite', { options: { timeout: 1 } }),
 			// The slow one first, so the fault hits it.
 			items: [paid[1], paid[0], paid[2]],
 		});
