@@ -15,6 +15,7 @@ import {
 	seedBoundCustomer,
 	tokenSecrets,
 	withConsoleCaptured,
+	type FaultRow,
 	type ItemAccount,
 	type Secret,
 } from './reliability';
@@ -121,6 +122,19 @@ export function chargeCounts(simulator: RevenueMonsterSimulator, items: IDataObj
 			posts: simulator.log.filter((entry) => entry.method === 'POST' && entry.path === chargePath(customerId)).length,
 		};
 	});
+}
+
+/** The columns every fault row fills the same way: cases, items lost, extra charges, secrets leaked. */
+export function measured(
+	outcome: CaseRun,
+	counts: Array<{ charges: number }> = [],
+): Pick<FaultRow, 'cases' | 'lost' | 'duplicateCharges' | 'secretsLeaked'> {
+	return {
+		cases: outcome.items.in,
+		lost: outcome.items.lost.length,
+		duplicateCharges: duplicatesAmong(counts),
+		secretsLeaked: outcome.leaked.length,
+	};
 }
 
 export function duplicatesAmong(counts: Array<{ charges: number }>): number {

@@ -5,11 +5,12 @@
  * and `run()`, the action node executed by n8n-core's engine. Jest gives each test file its own copy
  * of the modules, so nothing set here (retryPolicy included) leaks into another file.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult, type OnError } from '../../support/n8n';
+import { runCase, type CaseRun, type RunCaseOptions } from '../../support/fault-runs';
 import { recordIssuedTokens, ReliabilityLog, type FaultRow } from '../../support/reliability';
 import { startSimulator, type RevenueMonsterSimulator, type SimulatorOptions } from '../../simulator/server';
 
@@ -23,6 +24,14 @@ export interface SimulatorSuite {
 	run(parameters: IDataObject, items?: IDataObject[], onError?: OnError): Promise<NodeRunResult>;
 	/** A tokenized customer created through the node, whose card the simulator then binds; its ID. */
 	boundCustomer(email?: string): Promise<string>;
+	/** A new credential store for the simulator (no cached token), with `overrides` in the credential. */
+	newCredentials(overrides?: ICredentialDataDecryptedObject): InMemoryCredentialsHelper;
+}
+
+export interface FaultSuite extends SimulatorSuite {
+	log: ReliabilityLog;
+	/** One fault case (support/fault-runs.ts) against this suite's simulator, "On Error → Continue (using error output)". */
+	runCase(options: Omit<RunCaseOptions, 'simulator' | 'issuedTokens'>): Promise<CaseRun>;
 }
 
 export interface SuiteOptions extends SimulatorOptions {
@@ -61,6 +70,8 @@ export function useSimulator(options: SuiteOptions = {}): SimulatorSuite {
 			suite.simulator.bindCard(id);
 			return id;
 		},
+		newCredentials: (overrides = {}) =>
+			new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, overrides)),
 	} as SimulatorSuite;
 
 	(perTest ? beforeEach : beforeAll)(async () => {
@@ -75,8 +86,12 @@ export function useSimulator(options: SuiteOptions = {}): SimulatorSuite {
 }
 
 /** A fault suite: the simulator suite plus its reliability rows, saved to .bench/faults/<name>.json at the end. */
-export function useFaultSuite(name: string, options: SuiteOptions = {}): SimulatorSuite & { log: ReliabilityLog } {
-	const suite = Object.assign(useSimulator(options), { log: new ReliabilityLog(name) });
+export function useFaultSuite(name: string, options: SuiteOptions = {}): FaultSuite {
+	const suite: FaultSuite = Object.assign(useSimulator(options), {
+		log: new ReliabilityLog(name),
+		runCase: async (caseOptions: Omit<RunCaseOptions, 'simulator' | 'issuedTokens'>) =>
+			await runCase({ simulator: suite.simulator, issuedTokens: suite.issuedTokens, ...caseOptions }),
+	});
 	afterAll(() => suite.log.save());
 	return suite;
 }
