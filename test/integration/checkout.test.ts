@@ -305,7 +305,7 @@ describe('pay', () => {
 		['miniProgram', 'ALIPAY_CN'],
 	])('%s without a method chosen sends the default shown for that mode (%s)', async (mode, expected) => {
 		// The two modes show different Method lists under the same parameter name; n8n must pick the
-		// visible one's default. (The suite.simulator refuses a request without a method.)
+		// visible one's default. (The simulator refuses a request without a method.)
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, mode));
 		expect(error).toBeUndefined();
@@ -337,7 +337,7 @@ describe('pay', () => {
 		expect(suite.simulator.state.checkouts.get(checkoutId)!.status).toBe('');
 	});
 
-	/** The customer's browser opening the URL a card payment gave (the suite.simulator passes 3-D Secure at once). */
+	/** The customer's browser opening the URL a card payment gave (the simulator passes 3-D Secure at once). */
 	async function completeAtUrl(url: string): Promise<void> {
 		const response = await fetch(url, { redirect: 'manual' });
 		expect(response.status).toBe(302);
@@ -505,7 +505,7 @@ describe('pay', () => {
 		});
 		expect(result.error?.message).toMatch(/^Outcome unknown: POST \/v3\/payment\/online\/checkout was sent but no answer came back.* It was not retried/);
 		expect(suite.simulator.apiLog().slice(logBefore).filter((entry) => entry.path === '/v3/payment/online/checkout')).toHaveLength(1);
-		// The suite.simulator did process the request: this is why the node must not send it again.
+		// The simulator did process the request: this is why the node must not send it again.
 		expect(suite.simulator.state.checkouts.get(checkoutId)!.pendingCard).toMatchObject({ label: '411111******1111' });
 		expect(visible(result)).not.toContain(TEST_CARD);
 		expect(visible(result)).not.toContain(`"${TEST_CVC}"`);

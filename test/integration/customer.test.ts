@@ -268,7 +268,7 @@ describe('Get Orders', () => {
 
 describe('validation before any request', () => {
 	// Item 0 is valid, item 1 carries the bad value: the error must name item 1, and only item 0
-	// may reach the suite.simulator.
+	// may reach the simulator.
 	const cases: Array<[string, IDataObject, RegExp]> = [
 		['a decimal amount', { amount: 12.5 }, /^Invalid Amount in item 1: 12\.5 is not a whole number of cents/],
 		[

@@ -77,7 +77,7 @@ describe('Delete', () => {
 		expect(outputs[0][0].json).toMatchObject({ deleted: true, customerUserId: 'customer-7', token: 'tok_gone' });
 		expect((outputs[0][0].json.remainingTokens as IDataObject[]).map((token) => token.token)).toEqual(['tok_keep']);
 		expect(suite.simulator.state.cardTokens.get('customer-7')!.map((token) => token.token)).toEqual(['tok_keep']);
-		// The body was part of the signed string: the suite.simulator checks it like RM does.
+		// The body was part of the signed string: the simulator checks it like RM does.
 		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			method: 'DELETE',
 			path: '/v3/payment/tokens/customer-7',

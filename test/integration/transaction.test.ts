@@ -148,7 +148,7 @@ describe('refund', () => {
 		expect(requestsTo('/v3/payment/refund', since)).toHaveLength(0);
 	});
 
-	it('control: Revenue Monster (the suite.simulator) refuses a FULL refund whose amount is not the balance', async () => {
+	it('control: Revenue Monster (the simulator) refuses a FULL refund whose amount is not the balance', async () => {
 		const paid = await paidTransaction(1000);
 		await expect(
 			simulatorCall(suite.simulator.url, 'POST', '/v3/payment/refund', {
@@ -219,7 +219,7 @@ describe('refund', () => {
 
 	it('a refund whose answer times out is not sent again and says the outcome is unknown', async () => {
 		const paid = await paidTransaction(1000);
-		// RM does the refund, then answers after 1.5 s; the node waits 1 s. Client and suite.simulator share
+		// RM does the refund, then answers after 1.5 s; the node waits 1 s. Client and simulator share
 		// one event loop, so the node's timer always fires first.
 		suite.simulator.addFault({ kind: 'slow', method: 'POST', path: '/v3/payment/refund', delayMs: 1_500 });
 		const since = suite.simulator.apiLog().length;
