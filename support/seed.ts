@@ -3,7 +3,7 @@
  * as Revenue Monster would hold it after a real payment, so a case prepares what it needs in one line.
  */
 import type { RevenueMonsterSimulator } from '../simulator/server';
-import type { Transaction } from '../simulator/state';
+import type { Json, Transaction } from '../simulator/state';
 
 type TransactionFields = Parameters<RevenueMonsterSimulator['state']['addTransaction']>[0];
 
@@ -40,4 +40,28 @@ export function seedSavedCard(simulator: RevenueMonsterSimulator, userId: string
 		month: 12,
 		year: 2039,
 	}).token;
+}
+
+/**
+ * The notification Revenue Monster sends for a seeded payment: the transaction itself for an online
+ * one (PAYMENT_WEB_ONLINE), the charge's fields for a recurring one (RECURRING_PAYMENT); a plain copy.
+ */
+export function notificationFor(
+	simulator: RevenueMonsterSimulator,
+	transaction: Transaction,
+	recurring: boolean,
+): { eventType: 'PAYMENT_WEB_ONLINE' | 'RECURRING_PAYMENT'; data: Json } {
+	if (!recurring) return { eventType: 'PAYMENT_WEB_ONLINE', data: JSON.parse(JSON.stringify(transaction)) as Json };
+	return {
+		eventType: 'RECURRING_PAYMENT',
+		data: {
+			amount: transaction.order.amount,
+			currency: 'MYR',
+			customerId: simulator.state.nextId(),
+			orderId: transaction.order.id,
+			status: 'SUCCESS',
+			createdAt: transaction.createdAt,
+			updatedAt: transaction.updatedAt,
+		},
+	};
 }

@@ -10,11 +10,10 @@ import http from 'http';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { canonicalJson } from '../../nodes/RevenueMonster/transport/signature';
 import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
 import { CREDENTIAL_ID } from '../../support/n8n';
-import { startWebhookHarness, type WebhookDelivery, type WebhookHarness } from '../helpers/webhook';
+import type { WebhookDelivery, WebhookHarness } from '../helpers/webhook';
 import {
 	credentialSecrets,
 	leakedSecrets,
@@ -39,44 +38,23 @@ import {
 	type Payment,
 } from './helpers/attempts';
 import { rmSignature } from '../../simulator/sign-notification';
-import { seedPayment } from '../../support/seed';
+import { notificationFor, seedPayment } from '../../support/seed';
 import { useFaultSuite } from '../helpers/suite';
 
 jest.setTimeout(180_000);
 
 const suite = useFaultSuite('attacks');
 const serverKey = parsePrivateKey(SIMULATOR_KEYS.serverPrivateKey);
-const harnesses: WebhookHarness[] = [];
 let paymentCounter = 0;
 
-afterAll(async () => await Promise.all(harnesses.map(async (harness) => await harness.close())));
-
-async function trigger(options: IDataObject): Promise<WebhookHarness> {
-	const harness = await startWebhookHarness({
-		nodeType: new RevenueMonsterTrigger(),
-		parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options },
-		credentialsHelper: suite.credentials,
-	});
-	harnesses.push(harness);
-	return harness;
-}
+const trigger = suite.startTrigger;
 
 /** A payment the simulator recorded as paid; its notification is never sent unless a test sends it. */
 function payment(kind: 'online' | 'recurring' = paymentCounter % 3 === 2 ? 'recurring' : 'online'): Payment {
 	const index = paymentCounter++;
 	const recurring = kind === 'recurring';
 	const transaction = seedPayment(suite.simulator, { title: `Kuih & <Teh> ${index}`, amount: 1000 + index, recurring });
-	const data = recurring
-		? {
-				amount: transaction.order.amount,
-				currency: 'MYR',
-				customerId: suite.simulator.state.nextId(),
-				orderId: transaction.order.id,
-				status: 'SUCCESS',
-				createdAt: transaction.createdAt,
-				updatedAt: transaction.updatedAt,
-			}
-		: (JSON.parse(JSON.stringify(transaction)) as Json);
+	const { data } = notificationFor(suite.simulator, transaction, recurring);
 	return {
 		payload: { eventType: recurring ? 'RECURRING_PAYMENT' : 'PAYMENT_WEB_ONLINE', data },
 		lookupId: recurring ? transaction.order.id : transaction.transactionId,

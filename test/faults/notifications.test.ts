@@ -8,10 +8,11 @@
  */
 import http from 'http';
 
-import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
+import type { IDataObject } from 'n8n-workflow';
+
 import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
 import { CREDENTIAL_ID } from '../../support/n8n';
-import { startWebhookHarness, type WebhookHarness } from '../helpers/webhook';
+import type { WebhookHarness } from '../helpers/webhook';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
 import {
 	badVariants,
@@ -29,7 +30,7 @@ import {
 	type FaultRow,
 	withConsoleCaptured,
 } from '../../support/reliability';
-import { seedPayment } from '../../support/seed';
+import { notificationFor, seedPayment } from '../../support/seed';
 import { recordAndAssert, useFaultSuite } from '../helpers/suite';
 
 const GENUINE_PER_RUN = 30;
@@ -42,40 +43,15 @@ const keys: Keys = {
 	server: parsePrivateKey(SIMULATOR_KEYS.serverPrivateKey),
 	merchant: parsePrivateKey(SIMULATOR_KEYS.merchantPrivateKey),
 };
-const harnesses: WebhookHarness[] = [];
 
-afterAll(async () => await Promise.all(harnesses.map(async (harness) => await harness.close())));
-
-async function trigger(options: Record<string, unknown>): Promise<WebhookHarness> {
-	const harness = await startWebhookHarness({
-		nodeType: new RevenueMonsterTrigger(),
-		parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options },
-		credentialsHelper: suite.credentials,
-	});
-	harnesses.push(harness);
-	return harness;
-}
+const trigger = suite.startTrigger;
 
 /** Genuine notifications of payments the simulator really recorded (so confirmation finds them). */
 function genuinePayments(count: number): GenuineNotification[] {
 	return Array.from({ length: count }, (_, index) => {
 		const recurring = index % 3 === 2;
 		const transaction = seedPayment(suite.simulator, { title: `Fault suite order ${index}`, amount: 1000 + index, recurring });
-		const payload = recurring
-			? {
-					eventType: 'RECURRING_PAYMENT',
-					data: {
-						amount: transaction.order.amount,
-						currency: 'MYR',
-						customerId: suite.simulator.state.nextId(),
-						orderId: transaction.order.id,
-						status: 'SUCCESS',
-						createdAt: transaction.createdAt,
-						updatedAt: transaction.updatedAt,
-					},
-				}
-			: { eventType: 'PAYMENT_WEB_ONLINE', data: transaction };
-		return genuine(keys, payload as Record<string, unknown>);
+		return genuine(keys, notificationFor(suite.simulator, transaction, recurring));
 	});
 }
 
@@ -153,7 +129,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** Delivers the genuine notifications, 1,140 generated bad ones and 90 replays to a trigger with these options. */
-async function deliverEverything(options: Record<string, unknown>) {
+async function deliverEverything(options: IDataObject) {
 	const { value, output } = await withConsoleCaptured(async () => {
 		const harness = await trigger(options);
 		const payments = genuinePayments(GENUINE_PER_RUN);

@@ -8,11 +8,13 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
+import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
 import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult, type OnError } from '../../support/n8n';
 import { runCase, type CaseRun, type RunCaseOptions } from '../../support/fault-runs';
 import { recordIssuedTokens, ReliabilityLog, type FaultRow } from '../../support/reliability';
 import { startSimulator, type RevenueMonsterSimulator, type SimulatorOptions } from '../../simulator/server';
+import { startWebhookHarness, type WebhookHarness } from './webhook';
 
 export interface SimulatorSuite {
 	simulator: RevenueMonsterSimulator;
@@ -26,6 +28,8 @@ export interface SimulatorSuite {
 	boundCustomer(email?: string): Promise<string>;
 	/** A new credential store for the simulator (no cached token), with `overrides` in the credential. */
 	newCredentials(overrides?: ICredentialDataDecryptedObject): InMemoryCredentialsHelper;
+	/** The Revenue Monster Trigger for both events with these options, served on 127.0.0.1 until the file ends. */
+	startTrigger(options: IDataObject): Promise<WebhookHarness>;
 }
 
 export interface FaultSuite extends SimulatorSuite {
@@ -72,7 +76,18 @@ export function useSimulator(options: SuiteOptions = {}): SimulatorSuite {
 		},
 		newCredentials: (overrides = {}) =>
 			new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, overrides)),
+		startTrigger: async (triggerOptions: IDataObject) => {
+			const harness = await startWebhookHarness({
+				nodeType: new RevenueMonsterTrigger(),
+				parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options: triggerOptions },
+				credentialsHelper: suite.credentials,
+			});
+			harnesses.push(harness);
+			return harness;
+		},
 	} as SimulatorSuite;
+	const harnesses: WebhookHarness[] = [];
+	afterAll(async () => await Promise.all(harnesses.map(async (harness) => await harness.close())));
 
 	(perTest ? beforeEach : beforeAll)(async () => {
 		Object.assign(retryPolicy, backoff);
