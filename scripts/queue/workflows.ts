@@ -264,7 +264,10 @@ export function qrWorkflow(sinkUrl: string): WorkflowJson {
 	]);
 }
 
-/** The polling transaction trigger (when the package has it), every 5 seconds, reporting each item. */
+/**
+ * The polling transaction trigger, every minute (n8n refuses to activate a poller more often: "The
+ * polling interval is too short"), reporting each item.
+ */
 export function pollingWorkflow(sinkUrl: string): WorkflowJson {
 	return workflow(QUEUE_WORKFLOWS.poll, 'Queue mode: transaction poll', [
 		{
@@ -273,7 +276,7 @@ export function pollingWorkflow(sinkUrl: string): WorkflowJson {
 			type: `${RM}.revenueMonsterTransactionTrigger`,
 			typeVersion: 1,
 			parameters: {
-				pollTimes: { item: [{ mode: 'custom', cronExpression: '*/5 * * * * *' }] },
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
 				statuses: ['FAILED'],
 				options: {},
 			},

@@ -236,7 +236,11 @@ export class WebhookHarness {
 		return this.options.nodeType.description.webhooks ?? [];
 	}
 
-	private workflow(): Workflow {
+	/**
+	 * A workflow as n8n loads it for a webhook request: with the saved static data, or none (the database
+	 * column is null until the first save).
+	 */
+	private workflow(staticData: IDataObject | null = this.loadStaticData()): Workflow {
 		return new Workflow({
 			id: this.workflowId,
 			name: 'trigger test',
@@ -244,8 +248,12 @@ export class WebhookHarness {
 			connections: {},
 			active: true,
 			nodeTypes: new TestNodeTypes({ [this.typeName]: this.options.nodeType }),
-			staticData: structuredClone(this.savedStaticData),
+			staticData: staticData as IDataObject,
 		});
+	}
+
+	private loadStaticData(): IDataObject | null {
+		return Object.keys(this.savedStaticData).length > 0 ? structuredClone(this.savedStaticData) : null;
 	}
 
 	private additionalData(): IWorkflowExecuteAdditionalData {
@@ -349,7 +357,8 @@ export class WebhookHarness {
 		}) as typeof res.end;
 
 		try {
-			const workflow = this.workflow();
+			const loaded = this.loadStaticData();
+			const workflow = this.workflow(loaded);
 			const description = this.descriptions().find(
 				(candidate) => candidate.httpMethod === method && url.pathname === new URL(this.urlFor(candidate)).pathname,
 			);
@@ -390,6 +399,13 @@ export class WebhookHarness {
 				return;
 			}
 			delivery.workflowData = result.workflowData;
+			if (result.workflowData !== undefined) {
+				// n8n 2.41 starting the run: WorkflowRunner.run → establishContextForPersistence builds a
+				// second Workflow over the very static data object it loaded, which resets its change flag
+				// (so a run's writes are not saved once the workflow has static data). Checked against the
+				// real n8n by `npm run test:queue` (docs/SCALING.md).
+				this.workflow(loaded);
+			}
 			this.answerAsN8nDoes(res, description, result);
 			this.saveStaticData(workflow);
 		} catch (error) {

@@ -279,6 +279,35 @@ describe('duplicates and replays', () => {
 		expect(restarted.runs).toHaveLength(0);
 	});
 
+	it('n8n 2.41 keeps no static data a run wrote (once there is some): the next duplicate answered saves it', async () => {
+		const harness = await trigger();
+		const first = await paidCheckout(ELSEWHERE);
+		const second = await paidCheckout(ELSEWHERE, 2500);
+		const saved = () => ((harness.savedStaticData['node:Revenue Monster Trigger'] ?? {}) as IDataObject).acceptedPayments as string[];
+		const secondKey = `transaction:${String(second.transactionId)}:SUCCESS`;
+		expect(await send(harness, online(first))).toEqual([200]);
+		expect(await send(harness, online(second))).toEqual([200]);
+		expect(harness.runs).toHaveLength(2);
+		// The workflow had static data (the first payment) when the second ran: n8n dropped the run's write.
+		expect(saved()).not.toContain(secondKey);
+
+		// A restart now: the memory is gone, and a replay of the second payment's request (inside the
+		// signature's time window) starts a second run. The documented limit; `eventKey` is the remedy.
+		const restartedAtOnce = await trigger();
+		restartedAtOnce.savedStaticData = structuredClone(harness.savedStaticData);
+		expect(await send(restartedAtOnce, online(second))).toEqual([200]);
+		expect(restartedAtOnce.runs).toHaveLength(1);
+
+		// A duplicate of any payment answered before the restart (no run) saves what the process knows.
+		expect(await send(harness, online(first))).toEqual([200]);
+		expect(harness.runs).toHaveLength(2);
+		expect(saved()).toContain(secondKey);
+		const restartedLater = await trigger();
+		restartedLater.savedStaticData = structuredClone(harness.savedStaticData);
+		expect(await send(restartedLater, online(second))).toEqual([200]);
+		expect(restartedLater.runs).toHaveLength(0);
+	});
+
 	it('payments remembered by the previous version (`eventType:id:status` keys) are still recognised', async () => {
 		const harness = await trigger();
 		const transaction = await paidCheckout(ELSEWHERE);

@@ -95,6 +95,57 @@ describe('NotificationMemory', () => {
 		expect(elsewhere.acceptedPayments).toEqual(['transaction:p2:SUCCESS', 'transaction:p3:SUCCESS']);
 	});
 
+	/** A second webhook process: another copy of the module, with its own process memory. */
+	function anotherProcess(): typeof NotificationMemory {
+		let other: typeof NotificationMemory = NotificationMemory;
+		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			other = (require('../../nodes/RevenueMonster/trigger/duplicates') as { NotificationMemory: typeof NotificationMemory })
+				.NotificationMemory;
+		});
+		return other;
+	}
+
+	it('keeps what it read in saved static data, so a stale save cannot make it forget (queue mode)', () => {
+		const ProcessB = anotherProcess();
+		const scope = freshScope();
+		const savedByA: IDataObject = {};
+		new NotificationMemory(savedByA, scope, window).commit('transaction:p1:SUCCESS');
+
+		// B handles a request that loaded the static data after A's save: it learns p1.
+		new ProcessB(JSON.parse(JSON.stringify(savedByA)) as IDataObject, scope, window).learnSavedPayments();
+		// A slow request of B's, which loaded the static data before A's save, accepts p2 and writes.
+		const staleSnapshot: IDataObject = {};
+		const slow = new ProcessB(staleSnapshot, scope, window);
+		slow.learnSavedPayments();
+		slow.commit('transaction:p2:SUCCESS');
+		expect(staleSnapshot.acceptedPayments).toEqual(['transaction:p1:SUCCESS', 'transaction:p2:SUCCESS']);
+		// A copy of p1 on B is a duplicate even when the snapshot it loaded lacks p1.
+		expect(new ProcessB({}, scope, window).claim('transaction:p1:SUCCESS')).toBe('accepted');
+
+		// Control: a process that never read p1 drops it on a stale write, and would run p1 again.
+		const ProcessC = anotherProcess();
+		const staleOnC: IDataObject = {};
+		new ProcessC(staleOnC, scope, window).commit('transaction:p2:SUCCESS');
+		expect(staleOnC.acceptedPayments).toEqual(['transaction:p2:SUCCESS']);
+		expect(new ProcessC({}, scope, window).claim('transaction:p1:SUCCESS')).toBe('claimed');
+	});
+
+	it('saveKnownPayments writes only the payments the loaded static data lacks, and nothing when none is missing', () => {
+		const scope = freshScope();
+		new NotificationMemory({}, scope, window).commit('transaction:p1:SUCCESS');
+		const lacking: IDataObject = { acceptedPayments: ['transaction:p0:SUCCESS'] };
+		expect(new NotificationMemory(lacking, scope, window).saveKnownPayments()).toBe(true);
+		expect(lacking.acceptedPayments).toEqual(['transaction:p0:SUCCESS', 'transaction:p1:SUCCESS']);
+
+		const complete: IDataObject = { acceptedPayments: ['transaction:p1:SUCCESS'] };
+		expect(new NotificationMemory(complete, scope, window).saveKnownPayments()).toBe(false);
+		expect(complete).toEqual({ acceptedPayments: ['transaction:p1:SUCCESS'] });
+		// Control: a process that knows nothing for this workflow writes nothing.
+		const elsewhere: IDataObject = { acceptedPayments: ['transaction:p0:SUCCESS'] };
+		expect(new NotificationMemory(elsewhere, freshScope(), window).saveKnownPayments()).toBe(false);
+	});
+
 	it('commitInProcess remembers a key without touching the static data (so n8n saves nothing)', () => {
 		const scope = freshScope();
 		const staticData: IDataObject = { acceptedPayments: ['k'] };

@@ -4,7 +4,8 @@
  * - in the workflow's static data (saved by n8n after each webhook call, kept across restarts):
  *   the last 1000 payment keys and the nonces seen inside the time window;
  * - in this process: the same recent keys, and the keys claimed by notifications being handled right
- *   now, so copies arriving together (before n8n has saved the static data) cannot both start a run.
+ *   now, so copies arriving together (before n8n has saved the static data) cannot both start a run;
+ *   also every payment key it has read in saved static data (queue mode: other processes' keys).
  *
  * One protocol for every key, with no `await` inside any step:
  *   claim(key) before anything is awaited → release(key) when nothing ran / commit(key) when a run starts.
@@ -28,6 +29,12 @@ function scoped(scope: string, key: string): string {
 
 function rememberInProcess(entry: string): void {
 	acceptedInProcess.delete(entry);
+	addInProcess(entry);
+}
+
+/** Adds a key as the newest unless it is known already (then it keeps its place). */
+function addInProcess(entry: string): void {
+	if (acceptedInProcess.has(entry)) return;
 	acceptedInProcess.set(entry, true);
 	if (acceptedInProcess.size > MAX_PROCESS_KEYS) {
 		acceptedInProcess.delete(acceptedInProcess.keys().next().value as string);
@@ -68,6 +75,31 @@ export class NotificationMemory {
 		private readonly scope: string,
 		private readonly options: { toleranceSeconds: number; nowMs?: () => number } = { toleranceSeconds: 300 },
 	) {}
+
+	/**
+	 * Learns the payments in the static data this request loaded (once per request). In queue mode
+	 * every webhook process saves the whole static data it loaded when its request began, so a slow
+	 * request can erase a payment another process saved meanwhile: what this process has once read,
+	 * it keeps, and its writes put back.
+	 */
+	learnSavedPayments(): void {
+		for (const key of storedPayments(this.staticData)) addInProcess(scoped(this.scope, key));
+	}
+
+	/**
+	 * Writes the payments this process knows of that the loaded static data lacks; writes nothing when
+	 * none is missing (then n8n saves nothing). For requests that start no run: n8n 2.41 saves their
+	 * static data, but drops what a request that starts a run wrote (see docs/SCALING.md).
+	 * @returns whether anything was written
+	 */
+	saveKnownPayments(): boolean {
+		const stored = storedPayments(this.staticData);
+		const present = new Set(stored);
+		const missing = this.knownHere().filter((known) => !present.has(known));
+		if (missing.length === 0) return false;
+		this.staticData.acceptedPayments = [...stored, ...missing].slice(-MAX_REMEMBERED_PAYMENTS);
+		return true;
+	}
 
 	/** Already committed, here or (per the saved static data) by an earlier process. */
 	wasAccepted(key: string): boolean {
@@ -110,10 +142,10 @@ export class NotificationMemory {
 		}
 		this.commitInProcess(key);
 		// In queue mode each webhook process saves the whole static data it loaded at the start of its
-		// request, so a save from another process can drop keys committed here: every write puts them back.
+		// request, so a save from another process can drop keys known here: every write puts them back.
 		const stored = storedPayments(this.staticData);
 		const present = new Set(stored);
-		const payments = [...stored, ...this.committedHere().filter((committed) => !present.has(committed))].filter(
+		const payments = [...stored, ...this.knownHere().filter((known) => !present.has(known))].filter(
 			(entry) => entry !== key,
 		);
 		payments.push(key);
@@ -130,8 +162,8 @@ export class NotificationMemory {
 		inFlight.delete(entry);
 	}
 
-	/** The payment keys this process committed for this scope, oldest first, at most the remembered number. */
-	private committedHere(): string[] {
+	/** The payment keys this process committed or learned for this scope, oldest first, at most the remembered number. */
+	private knownHere(): string[] {
 		const prefix = `${this.scope}|`;
 		const keys: string[] = [];
 		for (const entry of acceptedInProcess.keys()) {

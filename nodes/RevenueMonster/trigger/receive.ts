@@ -195,6 +195,7 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 	const memory = new NotificationMemory(context.getWorkflowStaticData('node'), `${workflowId}:${node.id ?? node.name}`, {
 		toleranceSeconds: options.toleranceSeconds,
 	});
+	memory.learnSavedPayments();
 	const id = paymentIdOf(notification)!;
 	const lookupKey = inFlightKeyOf(notification)!;
 	// Remembered too, so RM's resends of an accepted payment need no API call.
@@ -231,9 +232,10 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 	// Keys saved before this version: `eventType:id:status` (only ever SUCCESS for a run).
 	const savedByOlderVersion = `${notification.eventType}:${id}:${PAID}`;
 	if (options.ignoreDuplicates && (memory.wasAccepted(seenLookupKey) || memory.wasAccepted(savedByOlderVersion))) {
-		// No run, so nothing is written to the static data: a save would only risk overwriting (in queue
-		// mode) keys another webhook process saved meanwhile. The payment's key answers a replay already.
+		// No run: its nonce stays in this process (the payment's key answers a replay already), and the
+		// static data gets only the payments it lacks, as n8n keeps what a request without a run writes.
 		if (nonce !== undefined) commitInProcess(nonceKey(nonce));
+		memory.saveKnownPayments();
 		logNoRun(context, `ignored a duplicate notification (payment ${id} already started a run)`, 'debug');
 		return acknowledge(context);
 	}
@@ -271,6 +273,7 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		if (options.ignoreDuplicates) {
 			if (memory.wasAccepted(key)) {
 				if (nonce !== undefined) commitInProcess(nonceKey(nonce));
+				memory.saveKnownPayments();
 				logNoRun(context, `ignored a duplicate notification (${key} already started a run)`, 'debug');
 				return acknowledge(context);
 			}
