@@ -21,6 +21,7 @@ import { prepareNotification } from '../simulator/notify';
 import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
 import type { Json } from '../simulator/state';
 import { seedBoundCustomer } from '../support/reliability';
+import { seedPayment, seedSavedCard } from '../support/seed';
 import { Checklist } from './lib/checklist';
 import {
 	N8nInstance,
@@ -704,14 +705,7 @@ function chargeCalls() {
  */
 async function cardPayments(): Promise<void> {
 	const userId = `e2e-card-${process.pid}`;
-	const token = simulator!.state.saveCardToken(userId, {
-		isSave: true,
-		name: 'TAN AH KOW',
-		label: '411111******1111',
-		lastFourNo: '1111',
-		month: 12,
-		year: 2039,
-	}).token;
+	const token = seedSavedCard(simulator!, userId);
 	let workflow = replaceEverywhere(fixture('card-payments.json'), 'CARD_CUSTOMER', userId);
 	workflow = replaceEverywhere(workflow, 'SAVED_CARD_TOKEN', token);
 	workflow = replaceEverywhere(workflow, 'ORDER_ID_CARD', `E2E-CARD-${process.pid}`);
@@ -988,17 +982,7 @@ async function attacksOnTheTrigger(url: string, paidTransaction: Json | undefine
 	const forgedQuery = (eventType: string, data: Json) =>
 		`${url}?eventType=${encodeURIComponent(eventType)}&data=${encodeURIComponent(JSON.stringify(data))}`;
 	// A payment RM recorded and never notified, for the checks that must not be hidden by de-duplication.
-	const fresh = simulator!.state.addTransaction({
-		orderId: `E2E-${Date.now()}`,
-		title: 'Attack check',
-		amount: 4321,
-		currency: 'MYR',
-		type: 'WEB_PAYMENT',
-		method: 'FPX',
-		source: 'WEB_PAYMENT',
-		storeId: simulator!.state.stores[0].id,
-		status: 'SUCCESS',
-	});
+	const fresh = seedPayment(simulator!, { orderId: `E2E-${Date.now()}`, title: 'Attack check', amount: 4321 });
 	const freshData = JSON.parse(JSON.stringify(fresh)) as Json;
 	// RM's signature over no data (what any bodyless callback carries), reused with data in the query.
 	// The already-recorded payment is answered 200 (already received) or 409; the fresh one must be 409.

@@ -15,6 +15,7 @@ import {
 	seedBoundCustomer,
 	tokenSecrets,
 	withConsoleCaptured,
+	type FaultRow,
 	type ItemAccount,
 	type Secret,
 } from './reliability';
@@ -89,6 +90,20 @@ export function chargeParameters(requestOptions: IDataObject = {}): IDataObject 
 	};
 }
 
+/** `transaction.refund` parameters: a partial refund of each item's transactionId; `overrides` e.g. the amount. */
+export function refundParameters(reason: string, overrides: IDataObject = {}): IDataObject {
+	return {
+		resource: 'transaction',
+		operation: 'refund',
+		transactionId: '={{ $json.transactionId }}',
+		refundType: 'PARTIAL',
+		currency: 'MYR',
+		amount: 100,
+		reason,
+		...overrides,
+	};
+}
+
 /** One freshly bound customer per item, so charges can be counted per item. */
 export function chargeItems(simulator: RevenueMonsterSimulator, count: number, amount: unknown = 1000): IDataObject[] {
 	return Array.from({ length: count }, () => ({ customerId: seedBoundCustomer(simulator), amount }) as IDataObject);
@@ -107,6 +122,19 @@ export function chargeCounts(simulator: RevenueMonsterSimulator, items: IDataObj
 			posts: simulator.log.filter((entry) => entry.method === 'POST' && entry.path === chargePath(customerId)).length,
 		};
 	});
+}
+
+/** The columns every fault row fills the same way: cases, items lost, extra charges, secrets leaked. */
+export function measured(
+	outcome: CaseRun,
+	counts: Array<{ charges: number }> = [],
+): Pick<FaultRow, 'cases' | 'lost' | 'duplicateCharges' | 'secretsLeaked'> {
+	return {
+		cases: outcome.items.in,
+		lost: outcome.items.lost.length,
+		duplicateCharges: duplicatesAmong(counts),
+		secretsLeaked: outcome.leaked.length,
+	};
 }
 
 export function duplicatesAmong(counts: Array<{ charges: number }>): number {

@@ -259,8 +259,11 @@ export interface RunNodeOptions {
 	items?: IDataObject[];
 	credentialsHelper: InMemoryCredentialsHelper;
 	/** n8n's "On Error" setting */
-	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	onError?: OnError;
 }
+
+/** n8n's "On Error" setting of a node. */
+export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
 export interface NodeRunResult {
 	run: IRun;

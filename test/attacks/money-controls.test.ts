@@ -9,14 +9,13 @@
  */
 jest.mock('../../nodes/RevenueMonster/transport/request', () => jest.requireActual('./helpers/previous-request'));
 
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { credentialSecrets, tokenSecrets } from '../../support/reliability';
-import { secretsIn } from './helpers/error-walk';
+import { recordWalkControl, secretsIn } from './helpers/error-walk';
 import { MONEY_ATTACKS, MONEY_OPERATIONS, attackHolds, runMoneyAttack, type AttackOutcome } from './helpers/money-cases';
 import { useMoneyBench } from './helpers/money-bench';
+import { seedPayment } from '../../support/seed';
+import { errorKeepingNode } from '../helpers/error-keeping-node';
 
 const bench = useMoneyBench('money-attack-controls');
 
@@ -72,51 +71,24 @@ it('control, previous transport: the issue’s exact case sends a charge a third
 
 it('control, previous transport: the error it rethrew for a 404 HTML holds the access token (in its cause)', async () => {
 	const thrown: unknown[] = [];
-	class ErrorKeepingNode extends RevenueMonster {
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			try {
-				return await RevenueMonster.prototype.execute.call(this);
-			} catch (error) {
-				thrown.push(error);
-				throw error;
-			}
-		}
-	}
 	bench.proxy.reset();
-	const transaction = bench.simulator.state.addTransaction({
-		orderId: bench.simulator.state.nextId(),
-		title: 'Control',
-		amount: 1000,
-		currency: 'MYR',
-		type: 'WEB_PAYMENT',
-		method: 'FPX',
-		source: 'WEB_PAYMENT',
-		storeId: bench.simulator.state.stores[0].id,
-		status: 'SUCCESS',
-	});
+	const transaction = seedPayment(bench.simulator, { title: 'Control' });
 	bench.proxy.attack('GET', `/v3/payment/transaction/${transaction.transactionId}`, [
 		{ refuse: { status: 404, html: '<html><title>404 Not Found</title></html>' } },
 	]);
 	const credentials = new InMemoryCredentialsHelper(simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url }));
 	await runNode({
-		nodeType: new ErrorKeepingNode(),
+		nodeType: errorKeepingNode(thrown),
 		parameters: { resource: 'transaction', operation: 'get', transactionId: transaction.transactionId },
 		items: [{}],
 		credentialsHelper: credentials,
 	});
 	expect(thrown).toHaveLength(1);
 	const found = secretsIn(thrown[0], [...credentialSecrets(simulatorCredentials(bench.simulator)), ...tokenSecrets(bench.issuedTokens)]);
-	bench.log.add({
-		area: 'Attacks: money — secrets in thrown errors',
-		fault: 'Control: 404 HTML on a read, transport before issue 9 (rethrew n8n-core’s error)',
-		expected: 'the walk finds the access token (so the secrets test can fail)',
-		observed: `found: ${found.join(', ') || 'nothing'}`,
-		cases: 1,
-		lost: 0,
-		duplicateCharges: 0,
-		secretsLeaked: found.length,
-		pass: found.includes('access token'),
-		control: true,
-	});
-	expect(found).toEqual(expect.arrayContaining(['access token', 'Authorization header']));
+	recordWalkControl(
+		bench.log,
+		'Control: 404 HTML on a read, transport before issue 9 (rethrew n8n-core’s error)',
+		'the walk finds the access token (so the secrets test can fail)',
+		found,
+	);
 });

@@ -10,7 +10,6 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
 import {
@@ -20,8 +19,10 @@ import {
 	type Secret,
 } from '../../support/reliability';
 import { rmErrorBody, type ProxyAnswer } from './helpers/money-proxy';
-import { secretsIn } from './helpers/error-walk';
+import { recordWalkControl, secretsIn } from './helpers/error-walk';
 import { useMoneyBench } from './helpers/money-bench';
+import { seedPayment } from '../../support/seed';
+import { errorKeepingNode } from '../helpers/error-keeping-node';
 
 const bench = useMoneyBench('money-secrets');
 
@@ -40,16 +41,6 @@ function allSecrets(credentials: InMemoryCredentialsHelper): Secret[] {
 // The node, keeping the error it throws
 
 const thrown: unknown[] = [];
-class ErrorKeepingNode extends RevenueMonster {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		try {
-			return await RevenueMonster.prototype.execute.call(this);
-		} catch (error) {
-			thrown.push(error);
-			throw error;
-		}
-	}
-}
 
 interface ErrorCase {
 	name: string;
@@ -70,17 +61,7 @@ const chargeCase = () => {
 	};
 };
 const readCase = () => {
-	const transaction = bench.simulator.state.addTransaction({
-		orderId: bench.simulator.state.nextId(),
-		title: 'Secrets suite',
-		amount: 1000,
-		currency: 'MYR',
-		type: 'WEB_PAYMENT',
-		method: 'FPX',
-		source: 'WEB_PAYMENT',
-		storeId: bench.simulator.state.stores[0].id,
-		status: 'SUCCESS',
-	});
+	const transaction = seedPayment(bench.simulator, { title: 'Secrets suite' });
 	return {
 		parameters: { resource: 'transaction', operation: 'get', transactionId: transaction.transactionId },
 		path: `/v3/payment/transaction/${transaction.transactionId}`,
@@ -203,7 +184,7 @@ describe.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))('%
 		);
 		// A token from an earlier case is cached in this credential too: the walk must not find it either.
 		const started = Date.now();
-		await runNode({ nodeType: new ErrorKeepingNode(), parameters, items: [{}], credentialsHelper: credentials });
+		await runNode({ nodeType: errorKeepingNode(thrown), parameters, items: [{}], credentialsHelper: credentials });
 		// let a slow answer finish so no timer outlives the test (not an assertion)
 		if (errorCase.setup) await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_400 - (Date.now() - started))));
 		expect(thrown).toHaveLength(1);
@@ -273,20 +254,12 @@ it('control: the error n8n-core throws for a 404 (what the transport rethrew bef
 	await runNode({ nodeType: new RawHelperNode(), typeName: 'test.rawHelper', parameters: {}, items: [{}], credentialsHelper: credentials });
 	expect(thrown).toHaveLength(1);
 	const found = secretsIn(thrown[0], allSecrets(credentials));
-	bench.log.add({
-		area: 'Attacks: money — secrets in thrown errors',
-		fault: 'Control: n8n-core’s own error for a 404 HTML (rethrown before issue 9)',
-		expected: 'the walk finds the access token (so the walk can fail)',
-		observed: `found: ${found.join(', ') || 'nothing'}`,
-		cases: 1,
-		lost: 0,
-		duplicateCharges: 0,
-		secretsLeaked: found.length,
-		pass: found.includes('access token'),
-		control: true,
-	});
-	expect(found).toContain('access token');
-	expect(found).toContain('Authorization header');
+	recordWalkControl(
+		bench.log,
+		'Control: n8n-core’s own error for a 404 HTML (rethrown before issue 9)',
+		'the walk finds the access token (so the walk can fail)',
+		found,
+	);
 	// and it sits in the non-enumerable cause: JSON (what n8n persists today) does not show it
 	expect(JSON.stringify(thrown[0])).not.toMatch(/Bearer [0-9a-f]{8,}/);
 });

@@ -10,22 +10,17 @@ import http from 'http';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { canonicalJson } from '../../nodes/RevenueMonster/transport/signature';
 import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
-import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
-import { startWebhookHarness, type WebhookDelivery, type WebhookHarness } from '../helpers/webhook';
+import { CREDENTIAL_ID } from '../../support/n8n';
+import type { WebhookDelivery, WebhookHarness } from '../helpers/webhook';
 import {
 	credentialSecrets,
 	leakedSecrets,
-	recordIssuedTokens,
-	ReliabilityLog,
 	tokenSecrets,
 	withConsoleCaptured,
 } from '../../support/reliability';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import {
 	canonicalisationAttempts,
 	contentTypeAttempts,
@@ -43,67 +38,23 @@ import {
 	type Payment,
 } from './helpers/attempts';
 import { rmSignature } from '../../simulator/sign-notification';
+import { notificationFor, seedPayment } from '../../support/seed';
+import { useFaultSuite } from '../helpers/suite';
 
 jest.setTimeout(180_000);
 
-const log = new ReliabilityLog('attacks');
+const suite = useFaultSuite('attacks');
 const serverKey = parsePrivateKey(SIMULATOR_KEYS.serverPrivateKey);
-const savedPolicy = { ...retryPolicy };
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
-let issuedTokens: Set<string>;
-const harnesses: WebhookHarness[] = [];
 let paymentCounter = 0;
 
-beforeAll(async () => {
-	Object.assign(retryPolicy, { baseDelayMs: 1, maxDelayMs: 4 });
-	simulator = await startSimulator({ autoNotify: false });
-	issuedTokens = recordIssuedTokens(simulator);
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await Promise.all(harnesses.map(async (harness) => await harness.close()));
-	await simulator.stop();
-	log.save();
-});
-
-async function trigger(options: IDataObject): Promise<WebhookHarness> {
-	const harness = await startWebhookHarness({
-		nodeType: new RevenueMonsterTrigger(),
-		parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options },
-		credentialsHelper: credentials,
-	});
-	harnesses.push(harness);
-	return harness;
-}
+const trigger = suite.startTrigger;
 
 /** A payment the simulator recorded as paid; its notification is never sent unless a test sends it. */
 function payment(kind: 'online' | 'recurring' = paymentCounter % 3 === 2 ? 'recurring' : 'online'): Payment {
 	const index = paymentCounter++;
 	const recurring = kind === 'recurring';
-	const transaction = simulator.state.addTransaction({
-		orderId: simulator.state.nextId(),
-		title: `Kuih & <Teh> ${index}`,
-		amount: 1000 + index,
-		currency: 'MYR',
-		type: recurring ? 'RECURRING_PAYMENT' : 'WEB_PAYMENT',
-		method: recurring ? 'CARD' : 'FPX',
-		source: recurring ? 'RECURRING' : 'WEB_PAYMENT',
-		storeId: simulator.state.stores[0].id,
-		status: 'SUCCESS',
-	});
-	const data = recurring
-		? {
-				amount: transaction.order.amount,
-				currency: 'MYR',
-				customerId: simulator.state.nextId(),
-				orderId: transaction.order.id,
-				status: 'SUCCESS',
-				createdAt: transaction.createdAt,
-				updatedAt: transaction.updatedAt,
-			}
-		: (JSON.parse(JSON.stringify(transaction)) as Json);
+	const transaction = seedPayment(suite.simulator, { title: `Kuih & <Teh> ${index}`, amount: 1000 + index, recurring });
+	const { data } = notificationFor(suite.simulator, transaction, recurring);
 	return {
 		payload: { eventType: recurring ? 'RECURRING_PAYMENT' : 'PAYMENT_WEB_ONLINE', data },
 		lookupId: recurring ? transaction.order.id : transaction.transactionId,
@@ -194,13 +145,13 @@ async function genuineCheck(harness: WebhookHarness, tally: Tally, count = 3): P
 }
 
 function secretsIn(harness: WebhookHarness, output: string[]): string[] {
-	const stored = credentials.stored.get(CREDENTIAL_ID)?.data ?? {};
+	const stored = suite.credentials.stored.get(CREDENTIAL_ID)?.data ?? {};
 	const observable = [
 		...output,
 		...harness.deliveries.map((delivery) => JSON.stringify([delivery.answerText, delivery.workflowData])),
 		JSON.stringify(harness.savedStaticData),
 	].join('\n');
-	return leakedSecrets(observable, [...credentialSecrets(stored), ...tokenSecrets(issuedTokens)]);
+	return leakedSecrets(observable, [...credentialSecrets(stored), ...tokenSecrets(suite.issuedTokens)]);
 }
 
 function record(area: string, fault: string, tally: Tally, leaked: string[], expected: string): boolean {
@@ -210,7 +161,7 @@ function record(area: string, fault: string, tally: Tally, leaked: string[], exp
 		tally.ranTwice === 0 &&
 		leaked.length === 0 &&
 		tally.serverErrors.length === 0;
-	log.add({
+	suite.log.add({
 		area,
 		fault,
 		expected,
@@ -400,7 +351,7 @@ describe('replays and concurrent copies, under every option set', () => {
 		const paid = payment('online');
 		let runs = 0;
 		for (let i = 0; i < 3; i++) runs += runsOf(await send(harness, genuineAttempt(serverKey, paid))).length;
-		log.add({
+		suite.log.add({
 			area: 'Attacks on the trigger (controls)',
 			fault: 'Replays: RM resending one payment 3 times (new nonce each), Ignore Duplicates off',
 			expected: 'runs each time: shows the run counter counts what the de-duplication stops',
@@ -448,7 +399,7 @@ describe('nonce reuse with another body', () => {
 			const text = second.body.toString('utf8');
 			runs += runsOf(await send(harness, { ...second, headers: { 'Content-Type': 'application/json', ...rmSignature(serverKey, text) } })).length;
 		}
-		log.add({
+		suite.log.add({
 			area: 'Attacks on the trigger (controls)',
 			fault: 'Nonce reuse: the second payments re-signed with a fresh nonce',
 			expected: 'they run: only the nonce memory stopped them',
@@ -469,7 +420,7 @@ describe('controls: with the protection off, the same measurement finds accepted
 		const harness = await trigger(attackClass.control.options);
 		const tally = newTally();
 		for (const attempt of attackClass.control.build()) count(tally, attempt, await send(harness, attempt));
-		log.add({
+		suite.log.add({
 			area: 'Attacks on the trigger (controls)',
 			fault: `${attackClass.name.split(' (')[0]}: ${attackClass.control.what}`,
 			expected: 'some forged attempts run: shows this class’s measurement can fail',

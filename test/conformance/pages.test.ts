@@ -9,35 +9,30 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { canonicalJson, signRequest } from '../../nodes/RevenueMonster/transport/signature';
 import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import type { Json } from '../../simulator/state';
 import { findingsFor, PAGES, type PageEndpoint } from './pages';
+import { seedSavedCard } from '../../support/seed';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
+const suite = useSimulator();
 let storeId: string;
 let sequence = 0;
 const sent: Array<{ method: string; path: string; body: Json | undefined }> = [];
 
-beforeAll(async () => {
-	simulator = await startSimulator({ autoNotify: false });
-	simulator.onApiRequest = (request) => sent.push(request);
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-	storeId = simulator.state.stores[0].id;
+beforeAll(() => {
+	suite.simulator.onApiRequest = (request) => sent.push(request);
+	storeId = suite.simulator.state.stores[0].id;
 });
-afterAll(async () => await simulator.stop());
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++sequence}`;
 
 /** Runs the node once and returns the body it sent to `path` and its output JSON. */
 async function nodeSends(parameters: IDataObject, path: RegExp, items: IDataObject[] = [{}]) {
 	const before = sent.length;
-	const { outputs, error } = await runNode({ nodeType: new RevenueMonster(), parameters, items, credentialsHelper: credentials });
+	const { outputs, error } = await suite.run(parameters, items);
 	expect(error).toBeUndefined();
 	const request = sent.slice(before).find((entry) => path.test(entry.path));
 	expect(request).toBeDefined();
@@ -65,8 +60,17 @@ async function checkout(extra: IDataObject = {}): Promise<string> {
 }
 
 function savedToken(userId: string): string {
-	return simulator.state.saveCardToken(userId, { isSave: true, name: 'T', label: '411111******1111', lastFourNo: '1111', month: 12, year: 2039 }).token;
+	return seedSavedCard(suite.simulator, userId);
 }
+
+const tokenizedCustomer = (): IDataObject => ({
+	resource: 'customer',
+	operation: 'createTokenized',
+	storeId,
+	email: 'wei@example.com',
+	redirectUrl: 'https://shop.example.com/card-saved',
+	notifyUrl: 'https://n8n.example.com/webhook/x/notify',
+});
 
 const expectConforms = (endpoint: PageEndpoint, body: Record<string, unknown>, output?: IDataObject) => {
 	expect({ page: endpoint.page, findings: findingsFor(endpoint, body, { asNode: true, defaults: true }) }).toEqual({
@@ -110,12 +114,7 @@ describe('the node sends what the pages list (one check per page row)', () => {
 	it('Create Tokenized Customer', async () => {
 		const { body } = await nodeSends(
 			{
-				resource: 'customer',
-				operation: 'createTokenized',
-				storeId,
-				email: 'wei@example.com',
-				redirectUrl: 'https://shop.example.com/card-saved',
-				notifyUrl: 'https://n8n.example.com/webhook/x/notify',
+				...tokenizedCustomer(),
 				additionalFields: { name: 'Wei', countryCode: '60', phoneNumber: '123456789', productName: 'Card', productDescription: 'Bind' },
 			},
 			/^\/v3\/tokenized-payment$/,
@@ -125,17 +124,10 @@ describe('the node sends what the pages list (one check per page row)', () => {
 
 	it('Create Customer Order', async () => {
 		const created = await nodeSends(
-			{
-				resource: 'customer',
-				operation: 'createTokenized',
-				storeId,
-				email: 'wei@example.com',
-				redirectUrl: 'https://shop.example.com/card-saved',
-				notifyUrl: 'https://n8n.example.com/webhook/x/notify',
-			},
+			tokenizedCustomer(),
 			/^\/v3\/tokenized-payment$/,
 		);
-		simulator.bindCard(created.output.id as string);
+		suite.simulator.bindCard(created.output.id as string);
 		const { body } = await nodeSends(
 			{
 				resource: 'order',
@@ -216,7 +208,7 @@ describe('the node sends what the pages list (one check per page row)', () => {
 		const checkoutId = await checkout({ customerUserId: userId });
 		const { body } = await nodeSends(pay(checkoutId, 'gobizToken', { cardToken: token }), /^\/v3\/payment\/online\/checkout$/);
 		expectConforms(PAGES.payGoBizToken, body);
-		expect(simulator.state.cardTokens.get(userId)!.map((entry) => entry.token)).toEqual([token]);
+		expect(suite.simulator.state.cardTokens.get(userId)!.map((entry) => entry.token)).toEqual([token]);
 	});
 
 	it('Delete Customer Token', async () => {
@@ -228,7 +220,7 @@ describe('the node sends what the pages list (one check per page row)', () => {
 
 	it('Refund', async () => {
 		const checkoutId = await checkout();
-		const transaction = simulator.payCheckout(checkoutId, 'TNG_MY') as { transactionId: string };
+		const transaction = suite.simulator.payCheckout(checkoutId, 'TNG_MY') as { transactionId: string };
 		const { body } = await nodeSends(
 			{
 				resource: 'transaction',
@@ -249,13 +241,13 @@ describe('the node sends what the pages list (one check per page row)', () => {
 async function pageClientSends(method: 'POST' | 'DELETE', path: string, body: unknown): Promise<Record<string, unknown>> {
 	const basic = Buffer.from(`${SIMULATOR_KEYS.clientId}:${SIMULATOR_KEYS.clientSecret}`).toString('base64');
 	const token = (await (
-		await fetch(`${simulator.url}/v1/token`, {
+		await fetch(`${suite.simulator.url}/v1/token`, {
 			method: 'POST',
 			headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/json' },
 			body: JSON.stringify({ grantType: 'client_credentials' }),
 		})
 	).json()) as { accessToken: string };
-	const url = `${simulator.url}${path}`;
+	const url = `${suite.simulator.url}${path}`;
 	const text = canonicalJson(body);
 	const { headers } = signRequest(parsePrivateKey(SIMULATOR_KEYS.merchantPrivateKey), { method, url, body: text });
 	const response = await fetch(url, {

@@ -9,36 +9,18 @@ import { createPrivateKey, generateKeyPairSync } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
-import { keySecret, recordIssuedTokens, ReliabilityLog, textSecret } from '../../support/reliability';
-import { chargeCounts, chargeItems, chargeParameters, duplicatesAmong, runCase } from '../../support/fault-runs';
+import { keySecret, textSecret } from '../../support/reliability';
+import { chargeCounts, chargeItems, chargeParameters, measured, refundParameters } from '../../support/fault-runs';
+import { seedPayment } from '../../support/seed';
+import { recordAndAssert, useFaultSuite } from '../helpers/suite';
 
-const log = new ReliabilityLog('inputs');
-const savedPolicy = { ...retryPolicy };
-let simulator: RevenueMonsterSimulator;
-let issuedTokens: Set<string>;
-
-beforeAll(async () => {
-	Object.assign(retryPolicy, { baseDelayMs: 1, maxDelayMs: 4 });
-	simulator = await startSimulator({ autoNotify: false });
-	issuedTokens = recordIssuedTokens(simulator);
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await simulator.stop();
-	log.save();
-});
-
-function credentials(overrides: Record<string, unknown> = {}): InMemoryCredentialsHelper {
-	return new InMemoryCredentialsHelper(simulatorCredentials(simulator, overrides as never));
-}
+const suite = useFaultSuite('inputs');
+const { runCase, newCredentials: credentials } = suite;
 
 /** /v3 calls the simulator received since `from` (its log index). */
 function apiCallsSince(from: number): number {
-	return simulator.log.slice(from).filter((entry) => entry.path.startsWith('/v3')).length;
+	return suite.simulator.log.slice(from).filter((entry) => entry.path.startsWith('/v3')).length;
 }
 
 describe('amounts', () => {
@@ -65,36 +47,18 @@ describe('amounts', () => {
 		let items: IDataObject[];
 		let parameters: IDataObject;
 		if (kind === 'charge') {
-			items = chargeItems(simulator, amounts.length).map((item, index) => ({ ...item, amount: amounts[index] as IDataObject['x'] }));
+			items = chargeItems(suite.simulator, amounts.length).map((item, index) => ({ ...item, amount: amounts[index] as IDataObject['x'] }));
 			parameters = chargeParameters();
 		} else {
 			items = amounts.map((amount) => {
-				const paid = simulator.state.addTransaction({
-					orderId: simulator.state.nextId(),
-					title: 'Refund me',
-					amount: 5000,
-					currency: 'MYR',
-					type: 'WEB_PAYMENT',
-					method: 'FPX',
-					source: 'WEB_PAYMENT',
-					storeId: simulator.state.stores[0].id,
-					status: 'SUCCESS',
-				});
+				const paid = seedPayment(suite.simulator, { title: 'Refund me', amount: 5000 });
 				return { transactionId: paid.transactionId, amount: amount as IDataObject['x'] };
 			});
-			parameters = {
-				resource: 'transaction',
-				operation: 'refund',
-				transactionId: '={{ $json.transactionId }}',
-				refundType: 'PARTIAL',
-				currency: 'MYR',
-				amount: '={{ $json.amount }}',
-				reason: 'fault suite',
-			};
+			parameters = refundParameters('fault suite', { amount: '={{ $json.amount }}' });
 		}
-		const logStart = simulator.log.length;
-		const outcome = await runCase({ simulator, issuedTokens, credentials: credentials(), parameters, items });
-		const sent = simulator.log
+		const logStart = suite.simulator.log.length;
+		const outcome = await runCase({ credentials: credentials(), parameters, items });
+		const sent = suite.simulator.log
 			.slice(logStart)
 			.filter((entry) => entry.method === 'POST' && entry.path.startsWith('/v3')).length;
 
@@ -103,25 +67,24 @@ describe('amounts', () => {
 			const message = outcome.errors.get(index)?.message ?? '';
 			return message.includes('Amount') && message.includes(`item ${index}`) && message.includes(JSON.stringify(value));
 		});
-		const counts = kind === 'charge' ? chargeCounts(simulator, items) : [];
-		const row = log.add({
-			area: 'Input',
-			fault: `Bad amounts, ${operation} (${bad.map(([name]) => name).join(', ')})`,
-			expected: 'each refused before any request, error naming field, item and value; good items go on',
-			observed: `${outcome.errors.size}/${bad.length} refused ${named ? 'with field, item and value named' : 'WITHOUT naming field/item/value'}; ${sent} POSTs for the ${good.length} good items; e.g. "${outcome.errors.get(0)?.message}"`,
-			cases: items.length,
-			lost: outcome.items.lost.length,
-			duplicateCharges: duplicatesAmong(counts),
-			secretsLeaked: outcome.leaked.length,
-			pass: false,
-		});
-		row.pass =
-			outcome.errors.size === bad.length && named && sent === good.length &&
-			outcome.items.succeeded.length === good.length && row.lost === 0 && row.duplicateCharges === 0 && row.secretsLeaked === 0;
-		expect([...outcome.errors.keys()].sort((a, b) => a - b)).toEqual(bad.map((_, index) => index));
-		expect(named).toBe(true);
-		expect(sent).toBe(good.length);
-		expect(row.pass).toBe(true);
+		const counts = kind === 'charge' ? chargeCounts(suite.simulator, items) : [];
+		const refused = [...outcome.errors.keys()].sort((a, b) => a - b);
+		recordAndAssert(
+			suite.log,
+			{
+				area: 'Input',
+				fault: `Bad amounts, ${operation} (${bad.map(([name]) => name).join(', ')})`,
+				expected: 'each refused before any request, error naming field, item and value; good items go on',
+				observed: `${outcome.errors.size}/${bad.length} refused ${named ? 'with field, item and value named' : 'WITHOUT naming field/item/value'}; ${sent} POSTs for the ${good.length} good items; e.g. "${outcome.errors.get(0)?.message}"`,
+				...measured(outcome, counts),
+			},
+			{
+				'exactly the bad items refused': JSON.stringify(refused) === JSON.stringify(bad.map((_, index) => index)),
+				'each error names field, item and value': named,
+				'one POST per good item': sent === good.length,
+				'every good item went through': outcome.items.succeeded.length === good.length,
+			},
+		);
 	});
 });
 
@@ -140,28 +103,25 @@ describe('private keys as users paste them', () => {
 	];
 
 	it.each(working)('%s signs requests RM accepts', async (shape, privateKey) => {
-		const logStart = simulator.log.length;
+		const logStart = suite.simulator.log.length;
 		const outcome = await runCase({
-			simulator,
-			issuedTokens,
 			credentials: credentials({ privateKey }),
 			parameters: { resource: 'customer', operation: 'get', customerId: '={{ $json.customerId }}' },
-			items: chargeItems(simulator, 3).map(({ customerId }) => ({ customerId })),
+			items: chargeItems(suite.simulator, 3).map(({ customerId }) => ({ customerId })),
 			extraSecrets: [keySecret('private key as pasted', privateKey)],
 		});
-		const verified = simulator.log.slice(logStart).filter((entry) => entry.signatureValid === true).length;
-		const row = log.add({
-			area: 'Credentials',
-			fault: `Private key: ${shape}`,
-			expected: 'accepted; every request signed correctly',
-			observed: `${outcome.items.succeeded.length}/3 items read; ${verified} signatures verified by the simulator`,
-			cases: 3,
-			lost: outcome.items.lost.length,
-			duplicateCharges: 0,
-			secretsLeaked: outcome.leaked.length,
-			pass: outcome.items.succeeded.length === 3 && verified === 3 && outcome.leaked.length === 0,
-		});
-		expect(row.pass).toBe(true);
+		const verified = suite.simulator.log.slice(logStart).filter((entry) => entry.signatureValid === true).length;
+		recordAndAssert(
+			suite.log,
+			{
+				area: 'Credentials',
+				fault: `Private key: ${shape}`,
+				expected: 'accepted; every request signed correctly',
+				observed: `${outcome.items.succeeded.length}/3 items read; ${verified} signatures verified by the simulator`,
+				...measured(outcome),
+			},
+			{ 'every item read': outcome.items.succeeded.length === 3, 'every signature verified': verified === 3 },
+		);
 	});
 
 	const { privateKey: otherKey, publicKey: otherPublic } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -184,91 +144,83 @@ describe('private keys as users paste them', () => {
 	];
 
 	it.each(broken)('%s: clear error, key not echoed, nothing lost', async (shape, privateKey, message, expectation) => {
-		const logStart = simulator.log.length;
+		const logStart = suite.simulator.log.length;
 		const outcome = await runCase({
-			simulator,
-			issuedTokens,
 			credentials: credentials({ privateKey }),
 			parameters: { resource: 'customer', operation: 'get', customerId: '={{ $json.customerId }}' },
-			items: chargeItems(simulator, 3).map(({ customerId }) => ({ customerId })),
+			items: chargeItems(suite.simulator, 3).map(({ customerId }) => ({ customerId })),
 			extraSecrets: [keySecret('private key as pasted', privateKey), textSecret('text pasted as key', privateKey.slice(0, 48))],
 		});
 		const errors = [...outcome.errors.values()];
 		const calls = apiCallsSince(logStart);
-		const clear = errors.length === 3 && errors.every((error) => message.test(`${error.message} ${error.description}`));
-		const row = log.add({
-			area: 'Credentials',
-			fault: `Private key: ${shape}`,
-			expected: `error saying what is wrong with the key; ${expectation}; key never echoed`,
-			observed: `${errors.length}/3 items on the error output: "${errors[0]?.message.slice(0, 90)}…"; ${calls} API calls`,
-			cases: 3,
-			lost: outcome.items.lost.length,
-			duplicateCharges: 0,
-			secretsLeaked: outcome.leaked.length,
-			pass: false,
-		});
-		row.pass = clear && row.lost === 0 && row.secretsLeaked === 0 && (expectation === 'nothing sent' ? calls === 0 : calls > 0);
-		expect(errors).toHaveLength(3);
-		expect(outcome.leaked).toEqual([]);
-		expect(row.pass).toBe(true);
+		recordAndAssert(
+			suite.log,
+			{
+				area: 'Credentials',
+				fault: `Private key: ${shape}`,
+				expected: `error saying what is wrong with the key; ${expectation}; key never echoed`,
+				observed: `${errors.length}/3 items on the error output: "${errors[0]?.message.slice(0, 90)}…"; ${calls} API calls`,
+				...measured(outcome),
+			},
+			{
+				'every item on the error output': errors.length === 3,
+				'each error says what is wrong': errors.every((error) => message.test(`${error.message} ${error.description}`)),
+				[expectation]: expectation === 'nothing sent' ? calls === 0 : calls > 0,
+			},
+		);
 		void otherPublic;
 	});
 });
 
 describe('credentials for another environment', () => {
 	it('a production Client ID and secret against the sandbox: the error says to check the environment', async () => {
-		const items = chargeItems(simulator, 3);
+		const items = chargeItems(suite.simulator, 3);
 		const productionSecret = 'prod-secret-8c1f0e7a-must-not-leak';
-		const logStart = simulator.log.length;
+		const logStart = suite.simulator.log.length;
 		const outcome = await runCase({
-			simulator,
-			issuedTokens,
 			credentials: credentials({ clientId: 'prod-client-4118165203679668885', clientSecret: productionSecret }),
 			parameters: chargeParameters(),
 			items,
 		});
-		const counts = chargeCounts(simulator, items);
+		const counts = chargeCounts(suite.simulator, items);
 		const errors = [...outcome.errors.values()];
-		const row = log.add({
-			area: 'Credentials',
-			fault: 'Wrong environment: Client ID and secret issued for production, used against sandbox',
-			expected: 'no charge; error names the credential and the environment; secret not echoed',
-			observed: `${errors.length}/3 on the error output: "${errors[0]?.message}"; ${apiCallsSince(logStart)} API calls, 0 charges`,
-			cases: items.length,
-			lost: outcome.items.lost.length,
-			duplicateCharges: duplicatesAmong(counts),
-			secretsLeaked: outcome.leaked.length,
-			pass: false,
-		});
-		row.pass =
-			errors.length === 3 && errors.every((error) => /environment/.test(error.message)) &&
-			counts.every((count) => count.charges === 0) && row.lost === 0 && row.secretsLeaked === 0;
-		expect(errors.every((error) => /environment/.test(error.message))).toBe(true);
-		expect(outcome.leaked).toEqual([]);
-		expect(row.pass).toBe(true);
+		recordAndAssert(
+			suite.log,
+			{
+				area: 'Credentials',
+				fault: 'Wrong environment: Client ID and secret issued for production, used against sandbox',
+				expected: 'no charge; error names the credential and the environment; secret not echoed',
+				observed: `${errors.length}/3 on the error output: "${errors[0]?.message}"; ${apiCallsSince(logStart)} API calls, 0 charges`,
+				...measured(outcome, counts),
+			},
+			{
+				'every item on the error output': errors.length === 3,
+				'each error names the environment': errors.every((error) => /environment/.test(error.message)),
+				'nothing charged': counts.every((count) => count.charges === 0),
+			},
+		);
 	});
 
 	it('a custom environment whose hosts lack http(s)://: clear error, nothing sent', async () => {
 		const outcome = await runCase({
-			simulator,
-			issuedTokens,
 			credentials: credentials({ apiBaseUrl: 'open.revenuemonster.my', oauthBaseUrl: 'oauth.revenuemonster.my' }),
 			parameters: { resource: 'customer', operation: 'get', customerId: '1' },
 			items: [{}, {}],
 		});
 		const errors = [...outcome.errors.values()];
-		const row = log.add({
-			area: 'Credentials',
-			fault: 'Custom environment with hosts missing http(s)://',
-			expected: 'error naming the field and the expected form; nothing sent',
-			observed: `${errors.length}/2 on the error output: "${errors[0]?.message}"`,
-			cases: 2,
-			lost: outcome.items.lost.length,
-			duplicateCharges: 0,
-			secretsLeaked: outcome.leaked.length,
-			pass: false,
-		});
-		row.pass = errors.length === 2 && errors.every((error) => /Base URL|http/.test(error.message)) && row.lost === 0 && row.secretsLeaked === 0;
-		expect(row.pass).toBe(true);
+		recordAndAssert(
+			suite.log,
+			{
+				area: 'Credentials',
+				fault: 'Custom environment with hosts missing http(s)://',
+				expected: 'error naming the field and the expected form; nothing sent',
+				observed: `${errors.length}/2 on the error output: "${errors[0]?.message}"`,
+				...measured(outcome),
+			},
+			{
+				'every item on the error output': errors.length === 2,
+				'each error names the field and the form': errors.every((error) => /Base URL|http/.test(error.message)),
+			},
+		);
 	});
 });

@@ -8,13 +8,12 @@
  */
 import http from 'http';
 
-import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
+import type { IDataObject } from 'n8n-workflow';
+
 import { parsePrivateKey } from '../../nodes/RevenueMonster/transport/keys';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { CREDENTIAL_ID, InMemoryCredentialsHelper, simulatorCredentials } from '../../support/n8n';
-import { startWebhookHarness, type WebhookHarness } from '../helpers/webhook';
+import { CREDENTIAL_ID } from '../../support/n8n';
+import type { WebhookHarness } from '../helpers/webhook';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import {
 	badVariants,
 	genuine,
@@ -27,81 +26,32 @@ import {
 import {
 	credentialSecrets,
 	leakedSecrets,
-	recordIssuedTokens,
-	ReliabilityLog,
 	tokenSecrets,
+	type FaultRow,
 	withConsoleCaptured,
 } from '../../support/reliability';
+import { notificationFor, seedPayment } from '../../support/seed';
+import { recordAndAssert, useFaultSuite } from '../helpers/suite';
 
 const GENUINE_PER_RUN = 30;
 /** rounds of the 38 kinds of bad notification: 30 × 38 = 1,140, plus 90 replays */
 const BAD_ROUNDS = 30;
 // Generous: the machine is shared; the suite normally takes 10–20 s per configuration.
 jest.setTimeout(180_000);
-const log = new ReliabilityLog('notifications');
-const savedPolicy = { ...retryPolicy };
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
-let issuedTokens: Set<string>;
+const suite = useFaultSuite('notifications');
 const keys: Keys = {
 	server: parsePrivateKey(SIMULATOR_KEYS.serverPrivateKey),
 	merchant: parsePrivateKey(SIMULATOR_KEYS.merchantPrivateKey),
 };
-const harnesses: WebhookHarness[] = [];
 
-beforeAll(async () => {
-	Object.assign(retryPolicy, { baseDelayMs: 1, maxDelayMs: 4 });
-	simulator = await startSimulator({ autoNotify: false });
-	issuedTokens = recordIssuedTokens(simulator);
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await Promise.all(harnesses.map(async (harness) => await harness.close()));
-	await simulator.stop();
-	log.save();
-});
-
-async function trigger(options: Record<string, unknown>): Promise<WebhookHarness> {
-	const harness = await startWebhookHarness({
-		nodeType: new RevenueMonsterTrigger(),
-		parameters: { events: ['PAYMENT_WEB_ONLINE', 'RECURRING_PAYMENT'], options },
-		credentialsHelper: credentials,
-	});
-	harnesses.push(harness);
-	return harness;
-}
+const trigger = suite.startTrigger;
 
 /** Genuine notifications of payments the simulator really recorded (so confirmation finds them). */
 function genuinePayments(count: number): GenuineNotification[] {
 	return Array.from({ length: count }, (_, index) => {
 		const recurring = index % 3 === 2;
-		const transaction = simulator.state.addTransaction({
-			orderId: simulator.state.nextId(),
-			title: `Fault suite order ${index}`,
-			amount: 1000 + index,
-			currency: 'MYR',
-			type: recurring ? 'RECURRING_PAYMENT' : 'WEB_PAYMENT',
-			method: recurring ? 'CARD' : 'FPX',
-			source: recurring ? 'RECURRING' : 'WEB_PAYMENT',
-			storeId: simulator.state.stores[0].id,
-			status: 'SUCCESS',
-		});
-		const payload = recurring
-			? {
-					eventType: 'RECURRING_PAYMENT',
-					data: {
-						amount: transaction.order.amount,
-						currency: 'MYR',
-						customerId: simulator.state.nextId(),
-						orderId: transaction.order.id,
-						status: 'SUCCESS',
-						createdAt: transaction.createdAt,
-						updatedAt: transaction.updatedAt,
-					},
-				}
-			: { eventType: 'PAYMENT_WEB_ONLINE', data: transaction };
-		return genuine(keys, payload as Record<string, unknown>);
+		const transaction = seedPayment(suite.simulator, { title: `Fault suite order ${index}`, amount: 1000 + index, recurring });
+		return genuine(keys, notificationFor(suite.simulator, transaction, recurring));
 	});
 }
 
@@ -179,7 +129,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** Delivers the genuine notifications, 1,140 generated bad ones and 90 replays to a trigger with these options. */
-async function deliverEverything(options: Record<string, unknown>) {
+async function deliverEverything(options: IDataObject) {
 	const { value, output } = await withConsoleCaptured(async () => {
 		const harness = await trigger(options);
 		const payments = genuinePayments(GENUINE_PER_RUN);
@@ -240,59 +190,54 @@ describe.each([
 	it('accepts every genuine notification once, and none of 1,000+ bad ones', async () => {
 		const { harness, restarted, genuineSent, byGroup, output, badCases, badAccepted, equivalent } =
 			await deliverEverything(options);
-		const stored = credentials.stored.get(CREDENTIAL_ID)?.data ?? {};
+		const stored = suite.credentials.stored.get(CREDENTIAL_ID)?.data ?? {};
 		const observable = [
 			...output,
 			...[...harness.deliveries, ...restarted.deliveries].map((delivery) => JSON.stringify([delivery.answer, delivery.workflowData])),
 			JSON.stringify(harness.savedStaticData),
 		].join('\n');
-		const leaked = leakedSecrets(observable, [...credentialSecrets(stored), ...tokenSecrets(issuedTokens)]);
+		const leaked = leakedSecrets(observable, [...credentialSecrets(stored), ...tokenSecrets(suite.issuedTokens)]);
 		const genuineAccepted = genuineSent.filter((sent) => sent.accepted).length;
 
-		log.add({
+		const none = { duplicateCharges: 0, secretsLeaked: 0 };
+		const groupRows = [...byGroup].map(([group, tally]) => ({
 			area: `Notifications (${configuration})`,
-			fault: 'Genuine notifications (signed by RM’s server key, payment on record)',
-			expected: '200 and exactly one run each',
-			observed: `${genuineAccepted}/${GENUINE_PER_RUN} started one run; ${genuineSent.filter((sent) => sent.status === 200).length}× 200`,
-			cases: GENUINE_PER_RUN,
-			lost: GENUINE_PER_RUN - genuineAccepted,
-			duplicateCharges: 0,
-			secretsLeaked: 0,
-			pass: genuineAccepted === GENUINE_PER_RUN,
-		});
-		for (const [group, tally] of byGroup) {
-			log.add({
-				area: `Notifications (${configuration})`,
-				fault: group,
-				expected: EXPECTED[group],
-				observed: `${tally.accepted} accepted; ${statusText(tally.statuses)}${tally.acceptedMutations.length ? `; accepted: ${tally.acceptedMutations.slice(0, 3).join(', ')}` : ''}`,
-				cases: tally.cases,
-				accepted: tally.accepted,
-				lost: 0,
-				duplicateCharges: 0,
-				secretsLeaked: 0,
-				pass: tally.accepted === 0,
-			});
-		}
-		log.add({
-			area: `Notifications (${configuration})`,
-			fault: 'All bad notifications',
-			expected: '0 accepted; no secret in answers, runs, static data or logs',
-			observed: `${badAccepted} of ${badCases} accepted; secrets found: ${leaked.length ? leaked.join(', ') : 'none'}`,
-			cases: badCases,
-			accepted: badAccepted,
+			fault: group,
+			expected: EXPECTED[group],
+			observed: `${tally.accepted} accepted; ${statusText(tally.statuses)}${tally.acceptedMutations.length ? `; accepted: ${tally.acceptedMutations.slice(0, 3).join(', ')}` : ''}`,
+			cases: tally.cases,
+			accepted: tally.accepted,
 			lost: 0,
-			duplicateCharges: 0,
-			secretsLeaked: leaked.length,
-			pass: badAccepted === 0 && leaked.length === 0 && badCases >= 1000,
-		});
-
-		expect(genuineAccepted).toBe(GENUINE_PER_RUN);
-		expect(badCases).toBeGreaterThanOrEqual(1000);
-		expect(Object.fromEntries([...byGroup].map(([group, tally]) => [group, tally.acceptedMutations]))).toEqual(
-			Object.fromEntries([...byGroup.keys()].map((group) => [group, []])),
-		);
-		expect(leaked).toEqual([]);
+			...none,
+		}));
+		const rows: Array<Omit<FaultRow, 'pass'>> = [
+			{
+				area: `Notifications (${configuration})`,
+				fault: 'Genuine notifications (signed by RM’s server key, payment on record)',
+				expected: '200 and exactly one run each',
+				observed: `${genuineAccepted}/${GENUINE_PER_RUN} started one run; ${genuineSent.filter((sent) => sent.status === 200).length}× 200`,
+				cases: GENUINE_PER_RUN,
+				lost: GENUINE_PER_RUN - genuineAccepted,
+				...none,
+			},
+			...groupRows,
+			{
+				area: `Notifications (${configuration})`,
+				fault: 'All bad notifications',
+				expected: '0 accepted; no secret in answers, runs, static data or logs',
+				observed: `${badAccepted} of ${badCases} accepted; secrets found: ${leaked.length ? leaked.join(', ') : 'none'}`,
+				cases: badCases,
+				accepted: badAccepted,
+				lost: 0,
+				...none,
+				secretsLeaked: leaked.length,
+			},
+		];
+		for (const row of rows) {
+			const checks: Record<string, boolean> = { 'none accepted': (row.accepted ?? 0) === 0 };
+			if (row === rows.at(-1)) checks['at least 1,000 bad notifications'] = badCases >= 1000;
+			recordAndAssert(suite.log, row, checks);
+		}
 		expect(equivalent).toBe(0);
 	});
 });
@@ -309,18 +254,19 @@ it('control: with the signature check turned off, the same generated forgeries g
 	const forged = forgedGroups.map((group) => byGroup.get(group)!);
 	const forgedCases = forged.reduce((sum, tally) => sum + tally.cases, 0);
 	const forgedAccepted = forged.reduce((sum, tally) => sum + tally.accepted, 0);
-	const row = log.add({
-		area: 'Notifications (control: signature check turned off — not a setting to use)',
-		fault: 'The same generated notifications, with Verify Signature off',
-		expected: 'the forged-signature ones start runs: shows the suite detects what the signature check stops',
-		observed: `${badAccepted} of ${badCases} accepted, including ${forgedAccepted} of ${forgedCases} with a missing, altered, foreign or stale signature`,
-		cases: badCases,
-		accepted: badAccepted,
-		lost: 0,
-		duplicateCharges: 0,
-		secretsLeaked: 0,
-		pass: forgedAccepted === forgedCases,
-	});
-	expect(forgedAccepted).toBe(forgedCases);
-	expect(row.pass).toBe(true);
+	recordAndAssert(
+		suite.log,
+		{
+			area: 'Notifications (control: signature check turned off — not a setting to use)',
+			fault: 'The same generated notifications, with Verify Signature off',
+			expected: 'the forged-signature ones start runs: shows the suite detects what the signature check stops',
+			observed: `${badAccepted} of ${badCases} accepted, including ${forgedAccepted} of ${forgedCases} with a missing, altered, foreign or stale signature`,
+			cases: badCases,
+			accepted: badAccepted,
+			lost: 0,
+			duplicateCharges: 0,
+			secretsLeaked: 0,
+		},
+		{ 'every forged one got through': forgedAccepted === forgedCases },
+	);
 });

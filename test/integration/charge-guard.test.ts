@@ -5,49 +5,13 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import type { CustomerOrder } from '../../simulator/state';
+import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
-
-beforeAll(async () => {
-	retryPolicy.baseDelayMs = 1;
-	simulator = await startSimulator({ autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	await simulator.stop();
-});
-afterEach(() => simulator.clearFaults());
-
-async function run(parameters: IDataObject, items: IDataObject[] = [{}], extra: IDataObject = {}) {
-	return await runNode({
-		nodeType: new RevenueMonster(),
-		parameters: { ...parameters, ...extra },
-		items,
-		credentialsHelper: credentials,
-	});
-}
-
-/** A tokenized customer with a bound card, made through the simulator's own state. */
-async function newCustomer(): Promise<string> {
-	const { outputs, error } = await run({
-		resource: 'customer',
-		operation: 'createTokenized',
-		storeId: simulator.state.stores[0].id,
-		email: 'subscriber@example.com',
-		redirectUrl: 'https://shop.example.com/card-saved',
-		notifyUrl: 'https://n8n.example.com/webhook/abc/notify',
-	});
-	expect(error).toBeUndefined();
-	const id = outputs[0][0].json.id as string;
-	simulator.bindCard(id);
-	return id;
-}
+const suite = useSimulator();
+const { run } = suite;
+const newCustomer = () => suite.boundCustomer('subscriber@example.com');
 
 const charge = (customerId: string, overrides: IDataObject = {}): IDataObject => ({
 	resource: 'order',
@@ -59,9 +23,9 @@ const charge = (customerId: string, overrides: IDataObject = {}): IDataObject =>
 	...overrides,
 });
 
-const ordersOf = (customerId: string) => simulator.state.customerOrders.filter((order) => order.customerId === customerId);
+const ordersOf = (customerId: string) => suite.simulator.state.customerOrders.filter((order) => order.customerId === customerId);
 const orderLookups = (customerId: string) =>
-	simulator.apiLog().filter((entry) => entry.method === 'GET' && entry.path === `/v3/customer/${customerId}/orders`).length;
+	suite.simulator.apiLog().filter((entry) => entry.method === 'GET' && entry.path === `/v3/customer/${customerId}/orders`).length;
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 describe('skips a charge RM already has', () => {
@@ -87,7 +51,7 @@ describe('skips a charge RM already has', () => {
 
 	it('an IN_PROCESS order also blocks, with paid false', async () => {
 		const customerId = await newCustomer();
-		simulator.addFault({ kind: 'inProcess', method: 'POST', path: '/order' });
+		suite.simulator.addFault({ kind: 'inProcess', method: 'POST', path: '/order' });
 		const first = await run(charge(customerId));
 		expect(first.outputs[0][0].json).toMatchObject({ status: 'IN_PROCESS', paid: false, alreadyCharged: false });
 
@@ -102,9 +66,8 @@ describe('skips a charge RM already has', () => {
 		const customerId = await newCustomer();
 		// The router runs the first item alone (it fetches the token); the next two go out together.
 		const { outputs, error } = await run(
-			charge('={{ $json.customerId }}'),
+			{ ...charge('={{ $json.customerId }}'), requestOptions: { concurrency: 3 } },
 			[{ customerId: warmUp }, { customerId }, { customerId }],
-			{ requestOptions: { concurrency: 3 } },
 		);
 		expect(error).toBeUndefined();
 		const flags = outputs[0].slice(1).map((item) => item.json.alreadyCharged).sort();
@@ -125,7 +88,7 @@ describe('charges when nothing recent matches (controls for the above)', () => {
 
 	it('the earlier charge FAILED', async () => {
 		const customerId = await newCustomer();
-		simulator.addFault({ kind: 'decline', method: 'POST', path: '/order' });
+		suite.simulator.addFault({ kind: 'decline', method: 'POST', path: '/order' });
 		const declined = await run(charge(customerId));
 		expect(declined.error?.message).toMatch(/Charge declined/);
 		const again = await run(charge(customerId));
@@ -153,14 +116,14 @@ describe('charges when nothing recent matches (controls for the above)', () => {
 
 describe('reads every page of the orders', () => {
 	function pastOrder(customerId: string, fields: Partial<CustomerOrder>): CustomerOrder {
-		const id = simulator.state.nextId();
+		const id = suite.simulator.state.nextId();
 		return {
 			id,
 			customerId,
 			status: 'SUCCESS',
 			amount: 990,
 			currency: 'MYR',
-			transactionId: simulator.state.nextId(),
+			transactionId: suite.simulator.state.nextId(),
 			checkoutId: '',
 			paymentUrl: '',
 			recurringReference: '',
@@ -172,9 +135,9 @@ describe('reads every page of the orders', () => {
 
 	it('finds a match on the third page (the list is oldest first and promises no order)', async () => {
 		const customerId = await newCustomer();
-		for (let i = 0; i < 44; i++) simulator.state.customerOrders.push(pastOrder(customerId, { createdAt: hoursAgo(1000 - i) }));
+		for (let i = 0; i < 44; i++) suite.simulator.state.customerOrders.push(pastOrder(customerId, { createdAt: hoursAgo(1000 - i) }));
 		const match = pastOrder(customerId, { amount: 2500, createdAt: hoursAgo(3) });
-		simulator.state.customerOrders.push(match);
+		suite.simulator.state.customerOrders.push(match);
 		const before = orderLookups(customerId);
 
 		const { outputs, error } = await run(charge(customerId));
@@ -186,7 +149,7 @@ describe('reads every page of the orders', () => {
 
 	it('reads to the end and charges when no page has a match', async () => {
 		const customerId = await newCustomer();
-		for (let i = 0; i < 41; i++) simulator.state.customerOrders.push(pastOrder(customerId, { amount: 2400 }));
+		for (let i = 0; i < 41; i++) suite.simulator.state.customerOrders.push(pastOrder(customerId, { amount: 2400 }));
 		const before = orderLookups(customerId);
 		const { outputs } = await run(charge(customerId));
 		expect(outputs[0][0].json).toMatchObject({ paid: true, alreadyCharged: false });
@@ -200,12 +163,12 @@ describe('a failed look-up charges nothing', () => {
 		['an error inside a 200', { kind: 'errorIn200' as const, code: 'SYSTEM_BUSY' }],
 	])('%s: an error naming the customer, no charge', async (_name, fault) => {
 		const customerId = await newCustomer();
-		simulator.addFault({ ...fault, method: 'GET', path: '/orders' });
+		suite.simulator.addFault({ ...fault, method: 'GET', path: '/orders' });
 		const { error, outputs } = await run(charge(customerId));
 		expect(error?.message).toContain(`Could not check earlier charges of customer ${customerId}`);
 		expect(outputs).toEqual([]);
 		expect(ordersOf(customerId)).toHaveLength(0);
-		expect(simulator.apiLog().some((entry) => entry.method === 'POST' && entry.path.includes(customerId))).toBe(false);
+		expect(suite.simulator.apiLog().some((entry) => entry.method === 'POST' && entry.path.includes(customerId))).toBe(false);
 	});
 
 	it('an unknown customer: the look-up error, no charge attempted', async () => {
@@ -215,13 +178,8 @@ describe('a failed look-up charges nothing', () => {
 
 	it('the error output routes it with "On Error → Continue (using error output)"', async () => {
 		const customerId = await newCustomer();
-		simulator.addFault({ kind: 'serverError', times: 3, method: 'GET', path: '/orders' });
-		const { outputs } = await runNode({
-			nodeType: new RevenueMonster(),
-			parameters: charge(customerId),
-			credentialsHelper: credentials,
-			onError: 'continueErrorOutput',
-		});
+		suite.simulator.addFault({ kind: 'serverError', times: 3, method: 'GET', path: '/orders' });
+		const { outputs } = await run(charge(customerId), [{}], 'continueErrorOutput');
 		expect(outputs[0]).toHaveLength(0);
 		expect(String(outputs[1][0].json.error)).toContain('Could not check earlier charges');
 	});

@@ -4,58 +4,31 @@
  * never show up in outputs or errors.
  */
 import { generateKeyPairSync } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { seedSavedCard } from '../../support/seed';
+import { errorKeepingNode } from '../helpers/error-keeping-node';
+import { useSimulator } from '../helpers/suite';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const TEST_CARD = '4111111111111111';
 const TEST_CVC = '737';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
+const suite = useSimulator();
+const { run } = suite;
 let orderSequence = 0;
-const savedPolicy = { ...retryPolicy };
-
-beforeAll(async () => {
-	retryPolicy.baseDelayMs = 1;
-	simulator = await startSimulator({ autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await simulator.stop();
-});
-afterEach(() => simulator.clearFaults());
-
-type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-
-async function run(parameters: IDataObject, items: IDataObject[] = [{}], onError?: OnError): Promise<NodeRunResult> {
-	return await runNode({ nodeType: new RevenueMonster(), parameters, items, credentialsHelper: credentials, onError });
-}
 
 /** The node as n8n runs it, keeping the error instances it throws (the copy in the run drops some parts). */
 const thrown: unknown[] = [];
-class ErrorKeepingNode extends RevenueMonster {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		try {
-			return await RevenueMonster.prototype.execute.call(this);
-		} catch (error) {
-			thrown.push(error);
-			throw error;
-		}
-	}
-}
 
 const nextOrderId = () => `ORD-${Date.now().toString(36)}-${++orderSequence}`;
 
 const createParameters = (overrides: IDataObject = {}): IDataObject => ({
 	resource: 'checkout',
 	operation: 'create',
-	storeId: simulator.state.stores[0].id,
+	storeId: suite.simulator.state.stores[0].id,
 	type: 'WEB_PAYMENT',
 	orderId: nextOrderId(),
 	orderTitle: 'Invoice 42',
@@ -129,10 +102,10 @@ describe('create', () => {
 		expect(outputs[0]).toHaveLength(1);
 		const { checkoutId, url } = outputs[0][0].json as { checkoutId: string; url: string };
 		expect(checkoutId).toMatch(/^\d+$/);
-		expect(url).toBe(`${simulator.url}/sim/checkout/${checkoutId}`);
+		expect(url).toBe(`${suite.simulator.url}/sim/checkout/${checkoutId}`);
 		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
 
-		const stored = simulator.state.checkouts.get(checkoutId)!;
+		const stored = suite.simulator.state.checkouts.get(checkoutId)!;
 		expect(stored).toMatchObject({
 			type: 'WEB_PAYMENT',
 			method: [],
@@ -141,14 +114,14 @@ describe('create', () => {
 			notifyUrl: 'https://n8n.example.com/webhook/abc/notify',
 			customer: {},
 		});
-		expect(simulator.apiLog().at(-1)).toMatchObject({ method: 'POST', path: '/v3/payment/online', status: 200, signatureValid: true });
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({ method: 'POST', path: '/v3/payment/online', status: 200, signatureValid: true });
 	});
 
 	it('Open One Method Directly: the url opens that method ("Individual Payment Checkout"), the page stays in checkoutUrl', async () => {
 		const { outputs, error } = await run(createParameters({ additionalFields: { individualMethod: 'TNG_MY' } }));
 		expect(error).toBeUndefined();
 		const { checkoutId, url, checkoutUrl } = outputs[0][0].json as Record<string, string>;
-		expect(checkoutUrl).toBe(`${simulator.url}/sim/checkout/${checkoutId}`);
+		expect(checkoutUrl).toBe(`${suite.simulator.url}/sim/checkout/${checkoutId}`);
 		expect(url).toBe(`${checkoutUrl}?method=TNG_MY`);
 		const rewritten = await run(createParameters({ additionalFields: { individualMethod: 'GRABPAY_MY', methods: ['GRABPAY_MY', 'TNG_MY'] } }));
 		expect(rewritten.error).toBeUndefined();
@@ -156,10 +129,10 @@ describe('create', () => {
 	});
 
 	it('Open One Method Directly refuses a method the checkout does not offer, before sending', async () => {
-		const before = simulator.apiLog().length;
+		const before = suite.simulator.apiLog().length;
 		const { error } = await run(createParameters({ additionalFields: { individualMethod: 'BOOST_MY', methods: ['TNG_MY'] } }));
 		expect(error?.message).toMatch(/^Invalid Open One Method Directly in item 0: "BOOST_MY" is not one of the Payment Methods/);
-		expect(simulator.apiLog().length).toBe(before);
+		expect(suite.simulator.apiLog().length).toBe(before);
 	});
 
 	it('sends the additional fields: methods, order detail and data, customer', async () => {
@@ -181,7 +154,7 @@ describe('create', () => {
 			}),
 		);
 		expect(error).toBeUndefined();
-		const stored = simulator.state.checkouts.get(outputs[0][0].json.checkoutId as string)!;
+		const stored = suite.simulator.state.checkouts.get(outputs[0][0].json.checkoutId as string)!;
 		expect(stored).toMatchObject({
 			type: 'MOBILE_PAYMENT',
 			method: ['TNG_MY', 'FPX_MY', 'WECHATPAY_CN'],
@@ -232,16 +205,16 @@ describe('create: bad input is refused before anything is sent', () => {
 	];
 
 	it.each(cases)('%s', async (_name, overrides, message) => {
-		const logBefore = simulator.log.length;
+		const logBefore = suite.simulator.log.length;
 		const { error, outputs } = await run(createParameters(overrides));
 		expect(error?.message).toMatch(message);
 		expect(error?.description).toBe('Nothing was sent to Revenue Monster for item 0.');
 		expect(outputs).toEqual([]);
-		expect(simulator.log.length).toBe(logBefore);
+		expect(suite.simulator.log.length).toBe(logBefore);
 	});
 
 	it('names the item: with "continue on fail" each bad item fails alone and the good ones are created', async () => {
-		const logBefore = simulator.apiLog().length;
+		const logBefore = suite.simulator.apiLog().length;
 		const { error, outputs } = await run(
 			createParameters({ amount: '={{ $json.amount }}', orderId: '={{ $json.orderId }}' }),
 			[
@@ -265,7 +238,7 @@ describe('create: bad input is refused before anything is sent', () => {
 		expect(items[5].json.checkoutId).toBeDefined();
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
 		// Only the two good items reached Revenue Monster.
-		expect(simulator.apiLog().slice(logBefore).map((entry) => entry.path)).toEqual(['/v3/payment/online', '/v3/payment/online']);
+		expect(suite.simulator.apiLog().slice(logBefore).map((entry) => entry.path)).toEqual(['/v3/payment/online', '/v3/payment/online']);
 	});
 });
 
@@ -277,7 +250,7 @@ describe('get', () => {
 		// "Online Payment" page: a checkout's status is SUCCESS, FAILED, CANCELLED or EXPIRED; an open one has none yet.
 		expect(open.outputs[0][0].json).toMatchObject({ id: checkoutId, status: '', transactionId: '', order: { amount: 1250 } });
 
-		const transaction = simulator.payCheckout(checkoutId, 'TNG_MY') as { transactionId: string };
+		const transaction = suite.simulator.payCheckout(checkoutId, 'TNG_MY') as { transactionId: string };
 		const paid = await run({ resource: 'checkout', operation: 'get', checkoutId });
 		expect(paid.outputs[0][0].json).toMatchObject({ id: checkoutId, status: 'SUCCESS', transactionId: transaction.transactionId });
 	});
@@ -293,7 +266,7 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'url', { method: 'TNG_MY' }));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
+		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${suite.simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
 	});
 
 	it('qrcode: the QR code as JSON and as a PNG file in binary "qrCode"', async () => {
@@ -301,7 +274,7 @@ describe('pay', () => {
 		const { outputs, error } = await run(pay(checkoutId, 'qrcode', { method: 'MAYBANK_MY' }));
 		expect(error).toBeUndefined();
 		const item = outputs[0][0];
-		expect(item.json).toMatchObject({ type: 'QRCODE', qrcode: { data: `${simulator.url}/sim/checkout/${checkoutId}` }, checkoutId });
+		expect(item.json).toMatchObject({ type: 'QRCODE', qrcode: { data: `${suite.simulator.url}/sim/checkout/${checkoutId}` }, checkoutId });
 		expectPng(item, 'qrCode');
 		// The image is the binary file; the JSON does not carry a second, base64 copy of it.
 		expect(item.json.qrcode).not.toHaveProperty('base64Image');
@@ -347,7 +320,7 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'fpx', { bankCode: 'ABB0233:B2C' }));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
+		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${suite.simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
 	});
 
 	it('fpx: an offline bank is RM’s error, with its code', async () => {
@@ -360,8 +333,8 @@ describe('pay', () => {
 		const checkoutId = await createCheckout();
 		const { outputs, error } = await run(pay(checkoutId, 'gobiz'));
 		expect(error).toBeUndefined();
-		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
-		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('');
+		expect(outputs[0][0].json).toEqual({ type: 'URL', url: `${suite.simulator.url}/sim/checkout/${checkoutId}`, checkoutId });
+		expect(suite.simulator.state.checkouts.get(checkoutId)!.status).toBe('');
 	});
 
 	/** The customer's browser opening the URL a card payment gave (the simulator passes 3-D Secure at once). */
@@ -382,15 +355,15 @@ describe('pay', () => {
 			paid: false,
 			status: 'PENDING',
 		});
-		expect(simulator.state.checkouts.get(checkoutId)!.status).toBe('');
-		expect(simulator.state.transactionByOrderId(simulator.state.checkouts.get(checkoutId)!.order.id as string)).toBeUndefined();
+		expect(suite.simulator.state.checkouts.get(checkoutId)!.status).toBe('');
+		expect(suite.simulator.state.transactionByOrderId(suite.simulator.state.checkouts.get(checkoutId)!.order.id as string)).toBeUndefined();
 		expect(visible(result)).not.toContain(TEST_CARD);
 		expect(visible(result)).not.toContain(`"${TEST_CVC}"`);
 
 		await completeAtUrl(output.url as string);
 		const paid = await run({ resource: 'checkout', operation: 'get', checkoutId });
 		expect(paid.outputs[0][0].json).toMatchObject({ status: 'SUCCESS' });
-		const transaction = simulator.state.transactionById(paid.outputs[0][0].json.transactionId as string)!;
+		const transaction = suite.simulator.state.transactionById(paid.outputs[0][0].json.transactionId as string)!;
 		expect(transaction).toMatchObject({ method: 'GOBIZ', finalAmount: 4990, order: { currencyType: 'MYR' } });
 	});
 
@@ -399,9 +372,9 @@ describe('pay', () => {
 		const first = await createCheckout({ additionalFields: { customerUserId: userId } });
 		const saved = await run(pay(first, 'gobizCard', cardParameters({ saveCard: true })), cardItem());
 		expect(saved.error).toBeUndefined();
-		expect(simulator.state.cardTokens.get(userId) ?? []).toHaveLength(0);
+		expect(suite.simulator.state.cardTokens.get(userId) ?? []).toHaveLength(0);
 		await completeAtUrl(saved.outputs[0][0].json.url as string);
-		const tokens = simulator.state.cardTokens.get(userId)!;
+		const tokens = suite.simulator.state.cardTokens.get(userId)!;
 		expect(tokens).toHaveLength(1);
 		expect(tokens[0].label).toBe('411111******1111');
 
@@ -410,7 +383,7 @@ describe('pay', () => {
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json).toMatchObject({ paid: true, status: 'SUCCESS', finalAmount: 777, checkoutId: second });
 		// The card is still saved: the next payment with the same token works too.
-		expect(simulator.state.cardTokens.get(userId)!.map((token) => token.token)).toEqual([tokens[0].token]);
+		expect(suite.simulator.state.cardTokens.get(userId)!.map((token) => token.token)).toEqual([tokens[0].token]);
 		const third = await createCheckout({ amount: 888, additionalFields: { customerUserId: userId } });
 		const again = await run(pay(third, 'gobizToken', { cardToken: tokens[0].token }));
 		expect(again.error).toBeUndefined();
@@ -419,19 +392,12 @@ describe('pay', () => {
 
 	it('gobizToken with Keep Saved Card off pays once and Revenue Monster deletes the card', async () => {
 		const userId = `forget-${Date.now()}`;
-		const token = simulator.state.saveCardToken(userId, {
-			isSave: true,
-			name: 'TAN AH KOW',
-			label: '411111******1111',
-			lastFourNo: '1111',
-			month: 12,
-			year: 2039,
-		}).token;
+		const token = seedSavedCard(suite.simulator, userId);
 		const first = await createCheckout({ additionalFields: { customerUserId: userId } });
 		const once = await run(pay(first, 'gobizToken', { cardToken: token, keepSavedCard: false }));
 		expect(once.error).toBeUndefined();
 		expect(once.outputs[0][0].json).toMatchObject({ paid: true });
-		expect(simulator.state.cardTokens.get(userId)).toEqual([]);
+		expect(suite.simulator.state.cardTokens.get(userId)).toEqual([]);
 		const second = await createCheckout({ additionalFields: { customerUserId: userId } });
 		const after = await run(pay(second, 'gobizToken', { cardToken: token }));
 		expect(after.error?.message).toMatch(/\[INVALID_CARD_TOKEN\]/);
@@ -439,16 +405,9 @@ describe('pay', () => {
 
 	it('gobizToken: an answer with neither item nor error is a clear error naming the operation and RM’s code', async () => {
 		const userId = `bare-${Date.now()}`;
-		const token = simulator.state.saveCardToken(userId, {
-			isSave: true,
-			name: 'TAN AH KOW',
-			label: '411111******1111',
-			lastFourNo: '1111',
-			month: 12,
-			year: 2039,
-		}).token;
+		const token = seedSavedCard(suite.simulator, userId);
 		const checkoutId = await createCheckout({ additionalFields: { customerUserId: userId } });
-		simulator.addFault({ kind: 'bareCode', method: 'POST', path: '/v3/payment/online/checkout', code: 'PAYMENT_FAILED' });
+		suite.simulator.addFault({ kind: 'bareCode', method: 'POST', path: '/v3/payment/online/checkout', code: 'PAYMENT_FAILED' });
 		const { error } = await run(pay(checkoutId, 'gobizToken', { cardToken: token }));
 		expect(error?.message).toBe(
 			"Checkout → Pay: Revenue Monster's answer holds no transaction (Revenue Monster code: PAYMENT_FAILED)",
@@ -469,17 +428,17 @@ describe('pay', () => {
 		['an expired card', { cardExpiryMonth: 1, cardExpiryYear: 2020 }, {}, /^Invalid Expiry Year in item 0: "1\/2020" is in the past/],
 	])('gobizCard refuses %s before sending, showing no card number or CVC', async (_name, overrides, item, message) => {
 		const checkoutId = await createCheckout();
-		const logBefore = simulator.log.length;
+		const logBefore = suite.simulator.log.length;
 		const result = await run(pay(checkoutId, 'gobizCard', cardParameters(overrides)), cardItem(item));
 		expect(result.error?.message).toMatch(message);
-		expect(simulator.log.length).toBe(logBefore);
+		expect(suite.simulator.log.length).toBe(logBefore);
 		expect(visible(result)).not.toMatch(/4111111111111112|411111111111111/);
 		expect(visible(result)).not.toContain('"73"');
 	});
 
 	it('gobizCard: an RM error echoing the card number is shown masked', async () => {
 		const checkoutId = await createCheckout();
-		simulator.addFault({ kind: 'errorIn200', method: 'POST', path: '/v3/payment/online/checkout', code: `CARD_${TEST_CARD}` });
+		suite.simulator.addFault({ kind: 'errorIn200', method: 'POST', path: '/v3/payment/online/checkout', code: `CARD_${TEST_CARD}` });
 		const result = await run(pay(checkoutId, 'gobizCard', cardParameters()), cardItem(), 'continueErrorOutput');
 		expect(result.outputs[1]).toHaveLength(1);
 		const { number, cvc, ...errorItem } = result.outputs[1][0].json;
@@ -499,12 +458,12 @@ describe('pay', () => {
 		['with its CVC as plain text', 'security check 737 failed'],
 	])('gobizCard: an RM error echoing the card %s shows neither number nor CVC', async (_name, message) => {
 		const checkoutId = await createCheckout();
-		simulator.addFault({ kind: 'errorIn200', method: 'POST', path: '/v3/payment/online/checkout', code: 'CARD_REFUSED', message });
+		suite.simulator.addFault({ kind: 'errorIn200', method: 'POST', path: '/v3/payment/online/checkout', code: 'CARD_REFUSED', message });
 		const result = await runNode({
-			nodeType: new ErrorKeepingNode(),
+			nodeType: errorKeepingNode(thrown),
 			parameters: pay(checkoutId, 'gobizCard', cardParameters()),
 			items: cardItem(),
-			credentialsHelper: credentials,
+			credentialsHelper: suite.credentials,
 		});
 		expect(result.error?.message).toMatch(/CARD_REFUSED/);
 		const shown = visible(result);
@@ -517,7 +476,7 @@ describe('pay', () => {
 	it('gobizCard: RM’s sandbox debug for a bad signature, which repeats the request, is left out', async () => {
 		const checkoutId = await createCheckout();
 		const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
-		const wrongKey = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { privateKey: otherKey }));
+		const wrongKey = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, { privateKey: otherKey }));
 		const result = await runNode({
 			nodeType: new RevenueMonster(),
 			parameters: pay(checkoutId, 'gobizCard', cardParameters()),
@@ -536,18 +495,18 @@ describe('pay', () => {
 
 	it('gobizCard: a lost answer is not retried, says the outcome is unknown, and shows no card number', async () => {
 		const checkoutId = await createCheckout();
-		simulator.addFault({ kind: 'drop', method: 'POST', path: '/v3/payment/online/checkout' });
-		const logBefore = simulator.apiLog().length;
+		suite.simulator.addFault({ kind: 'drop', method: 'POST', path: '/v3/payment/online/checkout' });
+		const logBefore = suite.simulator.apiLog().length;
 		const result = await runNode({
-			nodeType: new ErrorKeepingNode(),
+			nodeType: errorKeepingNode(thrown),
 			parameters: pay(checkoutId, 'gobizCard', cardParameters()),
 			items: cardItem(),
-			credentialsHelper: credentials,
+			credentialsHelper: suite.credentials,
 		});
 		expect(result.error?.message).toMatch(/^Outcome unknown: POST \/v3\/payment\/online\/checkout was sent but no answer came back.* It was not retried/);
-		expect(simulator.apiLog().slice(logBefore).filter((entry) => entry.path === '/v3/payment/online/checkout')).toHaveLength(1);
+		expect(suite.simulator.apiLog().slice(logBefore).filter((entry) => entry.path === '/v3/payment/online/checkout')).toHaveLength(1);
 		// The simulator did process the request: this is why the node must not send it again.
-		expect(simulator.state.checkouts.get(checkoutId)!.pendingCard).toMatchObject({ label: '411111******1111' });
+		expect(suite.simulator.state.checkouts.get(checkoutId)!.pendingCard).toMatchObject({ label: '411111******1111' });
 		expect(visible(result)).not.toContain(TEST_CARD);
 		expect(visible(result)).not.toContain(`"${TEST_CVC}"`);
 		// Not even in the error instance's hidden parts: its cause was the HTTP client's error, which

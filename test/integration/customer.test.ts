@@ -5,35 +5,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
+// Two orders per page, so listing five orders takes three pages.
+const suite = useSimulator({ pageSize: 2, parameters: { resource: 'customer' } });
+const { run } = suite;
 let storeId: string;
-
-beforeAll(async () => {
-	// Two orders per page, so listing five orders takes three pages.
-	simulator = await startSimulator({ pageSize: 2, autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-	storeId = simulator.state.stores[0].id;
-});
-afterAll(async () => {
-	await simulator.stop();
-});
-afterEach(() => simulator.clearFaults());
-
-type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-
-async function run(parameters: IDataObject, items: IDataObject[] = [{}], onError?: OnError) {
-	return await runNode({
-		nodeType: new RevenueMonster(),
-		parameters: { resource: 'customer', ...parameters },
-		items,
-		credentialsHelper: credentials,
-		onError,
-	});
-}
+beforeAll(() => (storeId = suite.simulator.state.stores[0].id));
 
 const recurring = (overrides: IDataObject = {}): IDataObject => ({
 	operation: 'createRecurring',
@@ -58,16 +36,10 @@ const tokenized = (overrides: IDataObject = {}): IDataObject => ({
 });
 
 /** A customer that has bound a card (RM only knows customers from then on). */
-async function boundCustomer(): Promise<string> {
-	const { outputs, error } = await run(tokenized());
-	expect(error).toBeUndefined();
-	const id = outputs[0][0].json.id as string;
-	simulator.bindCard(id);
-	return id;
-}
+const boundCustomer = () => suite.boundCustomer('wei.ling@example.com');
 
 function requestsTo(method: string, pathPart: string): number {
-	return simulator.apiLog().filter((entry) => entry.method === method && entry.path.includes(pathPart)).length;
+	return suite.simulator.apiLog().filter((entry) => entry.method === method && entry.path.includes(pathPart)).length;
 }
 
 describe('Create Recurring', () => {
@@ -102,9 +74,9 @@ describe('Create Recurring', () => {
 			},
 		});
 		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
-		const stored = simulator.state.customers.get(customer.id as string)!;
+		const stored = suite.simulator.state.customers.get(customer.id as string)!;
 		expect(typeof stored.recurringPayment!.recurringTarget).toBe('string');
-		expect(simulator.apiLog().at(-1)).toMatchObject({
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			method: 'POST',
 			path: '/v3/recurring-payment',
 			signatureValid: true,
@@ -118,7 +90,7 @@ describe('Create Recurring', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json.recurringPayment).toMatchObject({ recurringInterval: 'MONTHLY', recurringTarget: '-1' });
-		const stored = simulator.state.customers.get(outputs[0][0].json.id as string)!;
+		const stored = suite.simulator.state.customers.get(outputs[0][0].json.id as string)!;
 		expect(stored.recurringPayment!.recurringTarget).toBe('-1');
 	});
 
@@ -127,11 +99,11 @@ describe('Create Recurring', () => {
 		const { outputs, error } = await run(recurring({ recurringInterval: 'DAILY', recurringTarget: 'every day' }));
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json.recurringPayment).toMatchObject({ recurringInterval: 'DAILY' });
-		const stored = simulator.state.customers.get(outputs[0][0].json.id as string)!;
+		const stored = suite.simulator.state.customers.get(outputs[0][0].json.id as string)!;
 		expect(stored.recurringPayment).not.toHaveProperty('recurringTarget');
 		const bare = await run(recurring({ recurringInterval: 'DAILY', recurringTarget: undefined }));
 		expect(bare.error).toBeUndefined();
-		expect(simulator.state.customers.get(bare.outputs[0][0].json.id as string)!.recurringPayment).not.toHaveProperty(
+		expect(suite.simulator.state.customers.get(bare.outputs[0][0].json.id as string)!.recurringPayment).not.toHaveProperty(
 			'recurringTarget',
 		);
 	});
@@ -171,10 +143,10 @@ describe('Create Recurring', () => {
 	});
 
 	it('still refuses a charge day outside the rules for WEEKLY, before sending', async () => {
-		const before = simulator.apiLog().length;
+		const before = suite.simulator.apiLog().length;
 		const { error } = await run(recurring({ recurringInterval: 'WEEKLY', recurringTarget: '7' }));
 		expect(error?.message).toMatch(/^Invalid Charge Day in item 0: "7" is not a day of the week/);
-		expect(simulator.apiLog().length).toBe(before);
+		expect(suite.simulator.apiLog().length).toBe(before);
 	});
 });
 
@@ -189,7 +161,7 @@ describe('Create Tokenized', () => {
 			paymentUrl: expect.stringContaining('/sim/bind/'),
 		});
 		expect(outputs[0][0].json.recurringPayment).toBeUndefined();
-		expect(simulator.apiLog().at(-1)).toMatchObject({
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			method: 'POST',
 			path: '/v3/tokenized-payment',
 			signatureValid: true,
@@ -226,7 +198,7 @@ describe('Toggle Status', () => {
 		expect(first.outputs[0][0].json).toMatchObject({ id, isActive: false });
 		const second = await run({ operation: 'toggleStatus', customerId: id });
 		expect(second.outputs[0][0].json).toMatchObject({ id, isActive: true });
-		expect(simulator.state.customers.get(id)!.isActive).toBe(true);
+		expect(suite.simulator.state.customers.get(id)!.isActive).toBe(true);
 	});
 
 	it('with a wanted status, flips only when needed, so running twice does not switch back', async () => {
@@ -241,7 +213,7 @@ describe('Toggle Status', () => {
 		expect(second.outputs[0][0].json).toMatchObject({ id, isActive: false });
 
 		expect(requestsTo('PUT', `/v3/customer/${id}/status`)).toBe(puts + 1);
-		expect(simulator.state.customers.get(id)!.isActive).toBe(false);
+		expect(suite.simulator.state.customers.get(id)!.isActive).toBe(false);
 	});
 });
 
@@ -253,18 +225,10 @@ describe('Get Orders', () => {
 		customerId = await boundCustomer();
 		// Five real charges, one per input item.
 		const amounts = [1000, 1100, 1200, 1300, 1400];
-		const charges = await runNode({
-			nodeType: new RevenueMonster(),
-			parameters: {
-				resource: 'order',
-				operation: 'create',
-				customerId,
-				currency: 'MYR',
-				amount: '={{ $json.amount }}',
-			},
-			items: amounts.map((amount) => ({ amount })),
-			credentialsHelper: credentials,
-		});
+		const charges = await run(
+			{ resource: 'order', operation: 'create', customerId, currency: 'MYR', amount: '={{ $json.amount }}' },
+			amounts.map((amount) => ({ amount })),
+		);
 		expect(charges.error).toBeUndefined();
 		chargedTransactions = charges.outputs[0].map((item) => item.json.transactionId as string);
 		expect(chargedTransactions).toHaveLength(5);
@@ -400,7 +364,7 @@ describe('validation before any request', () => {
 
 	it.each(cases)('rejects %s, naming field, item and value, and sends nothing for it', async (_name, bad, message) => {
 		const creates = requestsTo('POST', '/v3/recurring-payment');
-		const customers = simulator.state.customers.size;
+		const customers = suite.simulator.state.customers.size;
 		const { outputs, error } = await run(fromItems(), [good, { ...good, ...bad }], 'continueErrorOutput');
 		expect(error).toBeUndefined();
 		expect(outputs[0]).toHaveLength(1);
@@ -409,25 +373,25 @@ describe('validation before any request', () => {
 		expect(outputs[1][0].pairedItem).toEqual({ item: 1 });
 		expect(outputs[1][0].json.error).toMatch(message);
 		expect(requestsTo('POST', '/v3/recurring-payment')).toBe(creates + 1);
-		expect(simulator.state.customers.size).toBe(customers + 1);
+		expect(suite.simulator.state.customers.size).toBe(customers + 1);
 	});
 
 	it('without continue-on-fail, stops the node with the error and sends nothing for the bad item', async () => {
-		const logged = simulator.log.length;
+		const logged = suite.simulator.log.length;
 		const { error, outputs } = await run(recurring({ amount: 12.5 }));
 		expect(outputs).toEqual([]);
 		expect(error?.message).toMatch(
 			/^Invalid Amount in item 0: 12\.5 is not a whole number of cents \(amounts are whole cents: RM 12\.50 is 1250\)/,
 		);
 		expect(error?.description).toBe('Nothing was sent to Revenue Monster for item 0.');
-		expect(simulator.log.length).toBe(logged);
+		expect(suite.simulator.log.length).toBe(logged);
 	});
 
 	it('needs a customer ID before any request', async () => {
-		const logged = simulator.log.length;
+		const logged = suite.simulator.log.length;
 		const { error } = await run({ operation: 'get', customerId: '  ' });
 		expect(error?.message).toMatch(/^Invalid Customer ID in item 0: "  " is required/);
-		expect(simulator.log.length).toBe(logged);
+		expect(suite.simulator.log.length).toBe(logged);
 	});
 });
 

@@ -17,20 +17,10 @@ import {
 } from '../../support/n8n';
 import { RequestTestNode } from '../helpers/request-node';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-const savedPolicy = { ...retryPolicy };
-
-beforeAll(async () => {
-	simulator = await startSimulator({ pageSize: 1 });
-	retryPolicy.baseDelayMs = 5; // real backoff, shortened so the suite stays fast
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await simulator.stop();
-});
-beforeEach(() => simulator.clearFaults());
+// Real backoff, shortened so the suite stays fast.
+const suite = useSimulator({ pageSize: 1, autoNotify: true, backoff: { baseDelayMs: 5 } });
 
 function call(helper: InMemoryCredentialsHelper, parameters: IDataObject, items?: IDataObject[], onError?: 'continueRegularOutput') {
 	return runNode({
@@ -61,9 +51,9 @@ function expectNoSecrets(text: string, helper: InMemoryCredentialsHelper) {
 
 describe('token', () => {
 	it('uses one token for 100 signed requests over 3 separate executions', async () => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-		const before = simulator.stats.tokensIssued;
-		const logStart = simulator.log.length;
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
+		const before = suite.simulator.stats.tokensIssued;
+		const logStart = suite.simulator.log.length;
 		const paths = ['/v3/merchant', '/v3/stores', '/v3/payment/transactions', '/v3/payment/fpx-bank'];
 		for (const count of [34, 33, 33]) {
 			const items = Array.from({ length: count }, (_, i) => ({ n: i }));
@@ -71,42 +61,42 @@ describe('token', () => {
 			expect(result.error).toBeUndefined();
 			expect(result.outputs[0]).toHaveLength(count);
 		}
-		const calls = simulator.log.slice(logStart).filter((entry) => entry.path.startsWith('/v3'));
+		const calls = suite.simulator.log.slice(logStart).filter((entry) => entry.path.startsWith('/v3'));
 		expect(calls).toHaveLength(100);
 		expect(calls.every((entry) => entry.status === 200 && entry.signatureValid)).toBe(true);
-		expect(simulator.stats.tokensIssued - before).toBe(1);
+		expect(suite.simulator.stats.tokensIssued - before).toBe(1);
 		expect(helper.preAuthenticationCalls).toBe(1);
 	});
 
 	it('on a 401 fetches exactly one new token, re-signs and succeeds', async () => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 		await call(helper, { method: 'GET', path: '/v3/merchant' });
 		const firstToken = helper.stored.get(CREDENTIAL_ID)!.data.accessToken;
-		const before = simulator.stats.tokensIssued;
+		const before = suite.simulator.stats.tokensIssued;
 
-		simulator.addFault({ kind: 'tokenExpired', path: '/v3/stores' });
-		const logStart = simulator.log.length;
+		suite.simulator.addFault({ kind: 'tokenExpired', path: '/v3/stores' });
+		const logStart = suite.simulator.log.length;
 		const result = await call(helper, { method: 'GET', path: '/v3/stores' });
 
 		expect(result.error).toBeUndefined();
 		expect(result.outputs[0][0].json).toMatchObject({ code: 'SUCCESS' });
-		expect(simulator.stats.tokensIssued - before).toBe(1);
+		expect(suite.simulator.stats.tokensIssued - before).toBe(1);
 		expect(helper.stored.get(CREDENTIAL_ID)!.data.accessToken).not.toBe(firstToken);
-		const attempts = simulator.log.slice(logStart).filter((entry) => entry.path === '/v3/stores');
+		const attempts = suite.simulator.log.slice(logStart).filter((entry) => entry.path === '/v3/stores');
 		expect(attempts.map((entry) => entry.status)).toEqual([401, 200]);
 		expect(attempts[1].signatureValid).toBe(true);
 	});
 
 	it('refreshes when the stored token has expired on the server', async () => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 		await call(helper, { method: 'GET', path: '/v3/merchant' });
-		simulator.revokeTokens();
+		suite.simulator.revokeTokens();
 		const result = await call(helper, { method: 'GET', path: '/v3/merchant' });
 		expect(result.error).toBeUndefined();
 	});
 
 	it('says plainly when the client secret is wrong, without echoing it', async () => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { clientSecret: 'wrong-secret-123' }));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, { clientSecret: 'wrong-secret-123' }));
 		const result = await call(helper, { method: 'GET', path: '/v3/merchant' });
 		expect(result.error?.message).toMatch(/did not accept the Client ID and Client Secret/);
 		expect(visible(result)).not.toContain('wrong-secret-123');
@@ -115,7 +105,7 @@ describe('token', () => {
 
 describe('signature', () => {
 	async function signedRequest(method: string, path: string, body?: IDataObject) {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 		await call(helper, { method: 'GET', path: '/v3/merchant' });
 		const credentials = helper.stored.get(CREDENTIAL_ID)!.data;
 		return signRequestOptions(credentials, { method: method as 'POST', url: path, body });
@@ -134,7 +124,7 @@ describe('signature', () => {
 	}
 
 	const checkoutBody = () => ({
-		storeId: simulator.state.stores[0].id,
+		storeId: suite.simulator.state.stores[0].id,
 		type: 'WEB_PAYMENT',
 		redirectUrl: 'https://shop.example/thanks?a=1&b=<2>',
 		notifyUrl: 'https://shop.example/notify',
@@ -179,23 +169,23 @@ describe('signature', () => {
 	});
 
 	it('rejects a timestamp outside the 120 s window', async () => {
-		simulator.clockOffsetMs = 10 * 60_000;
+		suite.simulator.clockOffsetMs = 10 * 60_000;
 		try {
-			const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+			const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 			const result = await call(helper, { method: 'GET', path: '/v3/merchant' });
 			expect(result.error?.message).toMatch(/INVALID_TIMESTAMP/);
 		} finally {
-			simulator.clockOffsetMs = 0;
+			suite.simulator.clockOffsetMs = 0;
 		}
 	});
 
-	it('signs PUT without a body, DELETE with a body, non-ASCII and <>& bodies so the simulator accepts them', async () => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+	it('signs PUT without a body, DELETE with a body, non-ASCII and <>& bodies so the suite.simulator accepts them', async () => {
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 		const customer = await call(helper, {
 			method: 'POST',
 			path: '/v3/tokenized-payment',
 			body: JSON.stringify({
-				storeId: simulator.state.stores[0].id,
+				storeId: suite.simulator.state.stores[0].id,
 				email: 'siti@example.my',
 				name: 'Siti <Nur> & Co — 咖啡',
 				redirectUrl: 'https://shop.example/back?x=1&y=2',
@@ -204,11 +194,11 @@ describe('signature', () => {
 		});
 		expect(customer.error).toBeUndefined();
 		const customerId = (customer.outputs[0][0].json.item as IDataObject).id as string;
-		simulator.bindCard(customerId);
+		suite.simulator.bindCard(customerId);
 		const toggled = await call(helper, { method: 'PUT', path: `/v3/customer/${customerId}/status` });
 		expect((toggled.outputs[0][0].json.item as IDataObject).isActive).toBe(false);
 
-		simulator.state.cardTokens.set('user 1/ä', [{ token: 'tok_1' } as never, { token: 'tok_2' } as never]);
+		suite.simulator.state.cardTokens.set('user 1/ä', [{ token: 'tok_1' } as never, { token: 'tok_2' } as never]);
 		const deleted = await call(helper, {
 			method: 'DELETE',
 			path: `/v3/payment/tokens/${encodeURIComponent('user 1/ä')}`,
@@ -216,7 +206,7 @@ describe('signature', () => {
 		});
 		expect(deleted.error).toBeUndefined();
 		expect(deleted.outputs[0][0].json.item).toEqual([{ token: 'tok_2' }]);
-		const lastThree = simulator.apiLog().slice(-3).map((entry) => [entry.method, entry.status, entry.signatureValid]);
+		const lastThree = suite.simulator.apiLog().slice(-3).map((entry) => [entry.method, entry.status, entry.signatureValid]);
 		expect(lastThree).toEqual([
 			['POST', 200, true],
 			['PUT', 200, true],
@@ -237,26 +227,26 @@ describe('keys', () => {
 		['PEM with literal \\n', merchantKey.trim().replace(/\n/g, '\\n')],
 		['bare base64', pemBody(merchantKey)],
 	])('signs with a key pasted as %s', async (_name, privateKey) => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { privateKey }));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, { privateKey }));
 		const result = await call(helper, { method: 'GET', path: '/v3/merchant' });
 		expect(result.error).toBeUndefined();
-		expect(simulator.apiLog().at(-1)?.signatureValid).toBe(true);
+		expect(suite.simulator.apiLog().at(-1)?.signatureValid).toBe(true);
 	});
 
 	it('refuses a malformed key before sending anything, naming the problem and not the key', async () => {
 		const garbage = `-----BEGIN RSA PRIVATE KEY-----\\n${pemBody(merchantKey).slice(0, 300)}\\n-----END RSA PRIVATE KEY-----`;
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { privateKey: garbage }));
-		const apiCallsBefore = simulator.stats.apiCalls;
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, { privateKey: garbage }));
+		const apiCallsBefore = suite.simulator.stats.apiCalls;
 		const result = await call(helper, { method: 'POST', path: '/v3/payment/refund', body: '{"transactionId":"1"}' });
 		expect(result.error?.message).toMatch(/private key could not be read/);
 		expect(result.error?.message).not.toMatch(/Outcome unknown/);
 		expect(visible(result)).not.toContain(pemBody(merchantKey).slice(50, 90));
-		expect(simulator.stats.apiCalls).toBe(apiCallsBefore);
+		expect(suite.simulator.stats.apiCalls).toBe(apiCallsBefore);
 	});
 
 	it('shows RM’s INVALID_REQUEST_SIGNATURE with its sandbox debug when the key pair does not match', async () => {
 		const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator, { privateKey: otherKey }));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator, { privateKey: otherKey }));
 		const result = await call(helper, { method: 'GET', path: '/v3/merchant' });
 		expect(result.error?.message).toBe('Revenue Monster: invalid request signature [INVALID_REQUEST_SIGNATURE]');
 		expect(result.error?.description).toMatch(/does not match the public key uploaded/);
@@ -268,20 +258,20 @@ describe('keys', () => {
 describe('"Test credential"', () => {
 	it('passes with the right client, secret and key pair', async () => {
 		const helper = new InMemoryCredentialsHelper();
-		const before = simulator.stats.tokensIssued;
-		const outcome = await testCredential(helper, simulatorCredentials(simulator));
+		const before = suite.simulator.stats.tokensIssued;
+		const outcome = await testCredential(helper, simulatorCredentials(suite.simulator));
 		expect(outcome).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(simulator.stats.tokensIssued - before).toBe(1);
-		expect(simulator.apiLog().at(-1)).toMatchObject({ path: '/v3/merchant', signatureValid: true });
+		expect(suite.simulator.stats.tokensIssued - before).toBe(1);
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({ path: '/v3/merchant', signatureValid: true });
 	});
 
 	it('gives different, understandable messages for a wrong secret and a wrong key', async () => {
 		const wrongSecret = await testCredential(
 			new InMemoryCredentialsHelper(),
-			simulatorCredentials(simulator, { clientSecret: 'not-the-secret' }),
+			simulatorCredentials(suite.simulator, { clientSecret: 'not-the-secret' }),
 		);
 		const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-		const wrongKey = await testCredential(new InMemoryCredentialsHelper(), simulatorCredentials(simulator, { privateKey: otherKey }));
+		const wrongKey = await testCredential(new InMemoryCredentialsHelper(), simulatorCredentials(suite.simulator, { privateKey: otherKey }));
 		expect(wrongSecret.status).toBe('Error');
 		expect(wrongSecret.message).toMatch(/did not accept the Client ID and Client Secret/);
 		expect(wrongSecret.message).not.toContain('not-the-secret');
@@ -292,26 +282,26 @@ describe('"Test credential"', () => {
 
 	it('does not pass on a cached token after the secret is changed to a wrong one', async () => {
 		const helper = new InMemoryCredentialsHelper();
-		expect((await testCredential(helper, simulatorCredentials(simulator))).status).toBe('OK');
+		expect((await testCredential(helper, simulatorCredentials(suite.simulator))).status).toBe('OK');
 		expect(helper.stored.get('credential-under-test')!.data.accessToken).not.toBe('');
 
-		const outcome = await testCredential(helper, simulatorCredentials(simulator, { clientSecret: 'changed-and-wrong' }));
+		const outcome = await testCredential(helper, simulatorCredentials(suite.simulator, { clientSecret: 'changed-and-wrong' }));
 		expect(outcome.status).toBe('Error');
 		expect(outcome.message).toMatch(/did not accept the Client ID and Client Secret/);
 	});
 
 	it('reuses the cached token while the client ID and secret are unchanged', async () => {
 		const helper = new InMemoryCredentialsHelper();
-		await testCredential(helper, simulatorCredentials(simulator));
-		const before = simulator.stats.tokensIssued;
-		expect((await testCredential(helper, simulatorCredentials(simulator))).status).toBe('OK');
-		expect(simulator.stats.tokensIssued).toBe(before);
+		await testCredential(helper, simulatorCredentials(suite.simulator));
+		const before = suite.simulator.stats.tokensIssued;
+		expect((await testCredential(helper, simulatorCredentials(suite.simulator))).status).toBe('OK');
+		expect(suite.simulator.stats.tokensIssued).toBe(before);
 	});
 
 	it('says when the custom host cannot be reached', async () => {
 		const outcome = await testCredential(
 			new InMemoryCredentialsHelper(),
-			simulatorCredentials(simulator, { oauthBaseUrl: 'http://127.0.0.1:9', apiBaseUrl: 'http://127.0.0.1:9' }),
+			simulatorCredentials(suite.simulator, { oauthBaseUrl: 'http://127.0.0.1:9', apiBaseUrl: 'http://127.0.0.1:9' }),
 		);
 		expect(outcome.status).toBe('Error');
 		expect(outcome.message).toMatch(/Could not reach Revenue Monster's token service at http:\/\/127\.0\.0\.1:9\/v1\/token: the connection was refused/);
@@ -319,10 +309,10 @@ describe('"Test credential"', () => {
 });
 
 describe('errors and retries', () => {
-	const helper = () => new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+	const helper = () => new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 
 	it('treats an error inside HTTP 200 as a failure with RM’s code and message', async () => {
-		simulator.addFault({ kind: 'errorIn200', path: '/v3/merchant', code: 'SYSTEM_BUSY' });
+		suite.simulator.addFault({ kind: 'errorIn200', path: '/v3/merchant', code: 'SYSTEM_BUSY' });
 		const result = await call(helper(), { method: 'GET', path: '/v3/merchant' });
 		expect(result.error?.message).toBe('Revenue Monster: system is busy, please try again later [SYSTEM_BUSY]');
 	});
@@ -334,13 +324,13 @@ describe('errors and retries', () => {
 	});
 
 	it('backs off and retries a 429, also for a write (RM did nothing)', async () => {
-		simulator.addFault({ kind: 'rateLimit', times: 2, path: '/v3/payment/online' });
-		const logStart = simulator.log.length;
+		suite.simulator.addFault({ kind: 'rateLimit', times: 2, path: '/v3/payment/online' });
+		const logStart = suite.simulator.log.length;
 		const result = await call(helper(), {
 			method: 'POST',
 			path: '/v3/payment/online',
 			body: JSON.stringify({
-				storeId: simulator.state.stores[0].id,
+				storeId: suite.simulator.state.stores[0].id,
 				type: 'WEB_PAYMENT',
 				redirectUrl: 'https://a.example',
 				notifyUrl: 'https://a.example',
@@ -348,22 +338,22 @@ describe('errors and retries', () => {
 			}),
 		});
 		expect(result.error).toBeUndefined();
-		const statuses = simulator.log.slice(logStart).filter((e) => e.path === '/v3/payment/online').map((e) => e.status);
+		const statuses = suite.simulator.log.slice(logStart).filter((e) => e.path === '/v3/payment/online').map((e) => e.status);
 		expect(statuses).toEqual([429, 429, 200]);
 	});
 
 	it('gives up on a 429 storm after a bounded number of tries', async () => {
-		simulator.addFault({ kind: 'rateLimit', times: 50, path: '/v3/merchant' });
-		const logStart = simulator.log.length;
+		suite.simulator.addFault({ kind: 'rateLimit', times: 50, path: '/v3/merchant' });
+		const logStart = suite.simulator.log.length;
 		const result = await call(helper(), { method: 'GET', path: '/v3/merchant' });
 		expect(result.error?.message).toMatch(/TOO_MANY_REQUEST_PER_SECOND/);
-		const tries = simulator.log.slice(logStart).filter((e) => e.path === '/v3/merchant').length;
+		const tries = suite.simulator.log.slice(logStart).filter((e) => e.path === '/v3/merchant').length;
 		expect(tries).toBe(retryPolicy.rateLimitRetries + 1);
-		simulator.clearFaults();
+		suite.simulator.clearFaults();
 	});
 
 	it('retries a read after a 500', async () => {
-		simulator.addFault({ kind: 'serverError', path: '/v3/merchant' });
+		suite.simulator.addFault({ kind: 'serverError', path: '/v3/merchant' });
 		const result = await call(helper(), { method: 'GET', path: '/v3/merchant' });
 		expect(result.error).toBeUndefined();
 	});
@@ -376,16 +366,16 @@ describe('errors and retries', () => {
 		const customer = await call(h, {
 			method: 'POST',
 			path: '/v3/tokenized-payment',
-			body: JSON.stringify({ storeId: simulator.state.stores[0].id, email: 'a@b.my', redirectUrl: 'https://a.example', notifyUrl: 'https://a.example' }),
+			body: JSON.stringify({ storeId: suite.simulator.state.stores[0].id, email: 'a@b.my', redirectUrl: 'https://a.example', notifyUrl: 'https://a.example' }),
 		});
 		const customerId = (customer.outputs[0][0].json.item as IDataObject).id as string;
-		simulator.bindCard(customerId);
-		simulator.addFault({ ...fault, method: 'POST', path: '/order' });
-		const logStart = simulator.log.length;
+		suite.simulator.bindCard(customerId);
+		suite.simulator.addFault({ ...fault, method: 'POST', path: '/order' });
+		const logStart = suite.simulator.log.length;
 		const result = await call(h, { method: 'POST', path: `/v3/customer/${customerId}/order`, body: '{"amount":1000,"currency":"MYR"}' });
 		expect(result.error?.message).toMatch(/^Outcome unknown: POST \/v3\/customer\/\d+\/order was sent but .* It was not retried/);
 		expect(result.error?.description).toMatch(/Get by Order ID/);
-		expect(simulator.log.slice(logStart).filter((e) => e.path.endsWith('/order'))).toHaveLength(1);
+		expect(suite.simulator.log.slice(logStart).filter((e) => e.path.endsWith('/order'))).toHaveLength(1);
 	});
 
 	it('keeps going with the other items when "continue on fail" is on', async () => {
@@ -406,9 +396,9 @@ describe('errors and retries', () => {
 
 describe('pagination', () => {
 	it('follows meta.cursor to the end, and stops at a limit', async () => {
-		const helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
+		const helper = new InMemoryCredentialsHelper(simulatorCredentials(suite.simulator));
 		const all = await call(helper, { path: '/v3/stores', allPages: true, limit: 0 });
-		expect(all.outputs[0].map((item) => item.json.id)).toEqual(simulator.state.stores.map((store) => store.id));
+		expect(all.outputs[0].map((item) => item.json.id)).toEqual(suite.simulator.state.stores.map((store) => store.id));
 		const two = await call(helper, { path: '/v3/stores', allPages: true, limit: 2 });
 		expect(two.outputs[0]).toHaveLength(2);
 	});
@@ -416,7 +406,7 @@ describe('pagination', () => {
 
 describe('environment', () => {
 	it('refuses a custom environment without a usable URL, before sending anything', async () => {
-		const data: ICredentialDataDecryptedObject = simulatorCredentials(simulator, { apiBaseUrl: 'localhost:4010' });
+		const data: ICredentialDataDecryptedObject = simulatorCredentials(suite.simulator, { apiBaseUrl: 'localhost:4010' });
 		const helper = new InMemoryCredentialsHelper(data);
 		const result = await call(helper, { method: 'GET', path: '/v3/merchant' });
 		expect(result.error?.message).toMatch(/API Base URL is not an http\(s\) URL/);

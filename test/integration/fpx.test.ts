@@ -1,26 +1,8 @@
 /** FPX Bank → Get Banks through n8n-core's engine against the simulator. */
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
-
-beforeAll(async () => {
-	simulator = await startSimulator({ autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	await simulator.stop();
-});
-
-const getBanks = (items = [{}]) =>
-	runNode({
-		nodeType: new RevenueMonster(),
-		parameters: { resource: 'fpx', operation: 'getBanks' },
-		items,
-		credentialsHelper: credentials,
-	});
+const suite = useSimulator();
+const getBanks = (items = [{}]) => suite.run({ resource: 'fpx', operation: 'getBanks' }, items);
 
 it("turns RM's map of banks into one item per bank, with whether it is online", async () => {
 	const { outputs, error } = await getBanks();
@@ -31,7 +13,7 @@ it("turns RM's map of banks into one item per bank, with whether it is online", 
 		{ code: 'MB2U0227:B2C', name: 'Maybank2u', isOnline: true },
 		{ code: 'BCBB0235:B2C', name: 'CIMB Clicks', isOnline: false },
 	]);
-	expect(simulator.apiLog().at(-1)).toMatchObject({
+	expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 		method: 'GET',
 		path: '/v3/payment/fpx-bank',
 		signatureValid: true,
@@ -39,10 +21,10 @@ it("turns RM's map of banks into one item per bank, with whether it is online", 
 });
 
 it('reads the list live: a bank RM adds or takes offline shows at once', async () => {
-	simulator.state.fpxBanks.push({ code: 'HLB0224:B2C', name: 'Hong Leong Connect', isOnline: false });
+	suite.simulator.state.fpxBanks.push({ code: 'HLB0224:B2C', name: 'Hong Leong Connect', isOnline: false });
 	const { outputs } = await getBanks();
 	expect(outputs[0].at(-1)?.json).toEqual({ code: 'HLB0224:B2C', name: 'Hong Leong Connect', isOnline: false });
-	simulator.state.fpxBanks.pop();
+	suite.simulator.state.fpxBanks.pop();
 });
 
 it('pairs every bank with the input item that asked', async () => {
@@ -52,7 +34,7 @@ it('pairs every bank with the input item that asked', async () => {
 });
 
 it("surfaces RM's error code and message", async () => {
-	simulator.addFault({ kind: 'errorIn200', path: '/v3/payment/fpx-bank', code: 'SYSTEM_BUSY' });
+	suite.simulator.addFault({ kind: 'errorIn200', path: '/v3/payment/fpx-bank', code: 'SYSTEM_BUSY' });
 	const { error } = await getBanks();
 	expect(error?.message).toBe('Revenue Monster: system is busy, please try again later [SYSTEM_BUSY]');
 });

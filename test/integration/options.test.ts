@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { seedPayment } from '../../support/seed';
 
 let simulator: RevenueMonsterSimulator;
 beforeAll(async () => {
@@ -20,17 +21,7 @@ afterAll(async () => {
 
 function transactionItems(count: number): IDataObject[] {
 	return Array.from({ length: count }, (_, i) => {
-		const transaction = simulator.state.addTransaction({
-			orderId: `OPT-${Date.now()}-${i}`,
-			title: 'Coffee',
-			amount: 1000,
-			currency: 'MYR',
-			type: 'WEB_PAYMENT',
-			method: 'FPX',
-			source: 'WEB_PAYMENT',
-			storeId: simulator.state.stores[0].id,
-			status: 'SUCCESS',
-		});
+		const transaction = seedPayment(simulator, { orderId: `OPT-${Date.now()}-${i}`, title: 'Coffee' });
 		return { transactionId: transaction.transactionId };
 	});
 }

@@ -6,48 +6,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
+const suite = useSimulator();
+const { run, boundCustomer } = suite;
 let customerId: string;
 let secondCustomerId: string;
 
 beforeAll(async () => {
-	retryPolicy.baseDelayMs = 1;
-	simulator = await startSimulator({ autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
 	customerId = await boundCustomer();
 	secondCustomerId = await boundCustomer();
 });
-afterAll(async () => {
-	await simulator.stop();
-});
-afterEach(() => simulator.clearFaults());
-
-type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-
-async function run(parameters: IDataObject, items: IDataObject[] = [{}], onError?: OnError) {
-	return await runNode({ nodeType: new RevenueMonster(), parameters, items, credentialsHelper: credentials, onError });
-}
-
-/** A tokenized customer created through the node, whose card the simulator then binds. */
-async function boundCustomer(): Promise<string> {
-	const { outputs, error } = await run({
-		resource: 'customer',
-		operation: 'createTokenized',
-		storeId: simulator.state.stores[0].id,
-		email: 'payer@example.com',
-		redirectUrl: 'https://shop.example.com/card-saved',
-		notifyUrl: 'https://n8n.example.com/webhook/abc/notify',
-	});
-	expect(error).toBeUndefined();
-	const id = outputs[0][0].json.id as string;
-	simulator.bindCard(id);
-	return id;
-}
 
 const charge = (overrides: IDataObject = {}): IDataObject => ({
 	resource: 'order',
@@ -58,7 +27,7 @@ const charge = (overrides: IDataObject = {}): IDataObject => ({
 	...overrides,
 });
 
-const chargesMade = () => simulator.state.customerOrders.length;
+const chargesMade = () => suite.simulator.state.customerOrders.length;
 
 describe('routes', () => {
 	it.each([
@@ -79,13 +48,13 @@ describe('routes', () => {
 			currencyType: 'MYR',
 			order: { title: 'March box', detail: 'Coffee club, March', amount: 2500 },
 		});
-		expect(simulator.apiLog().at(-1)).toMatchObject({
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			method: 'POST',
 			path: path(customerId),
 			status: 200,
 			signatureValid: true,
 		});
-		expect(simulator.state.transactionById(transaction.transactionId as string)).toMatchObject({
+		expect(suite.simulator.state.transactionById(transaction.transactionId as string)).toMatchObject({
 			status: 'SUCCESS',
 			finalAmount: 2500,
 		});
@@ -94,16 +63,16 @@ describe('routes', () => {
 	it('uses the customer-order path when no route is set', async () => {
 		const { error } = await run(charge());
 		expect(error).toBeUndefined();
-		expect(simulator.apiLog().at(-1)?.path).toBe(`/v3/customer/${customerId}/order`);
+		expect(suite.simulator.apiLog().at(-1)?.path).toBe(`/v3/customer/${customerId}/order`);
 	});
 });
 
 describe('declined and pending charges', () => {
 	it('a declined card stops the node with an error naming the transaction and the reason', async () => {
-		simulator.addFault({ kind: 'decline', reason: 'Insufficient funds', path: '/order' });
+		suite.simulator.addFault({ kind: 'decline', reason: 'Insufficient funds', path: '/order' });
 		const { outputs, error } = await run(charge());
 		expect(outputs).toEqual([]);
-		const declined = simulator.state.transactions.at(-1)!;
+		const declined = suite.simulator.state.transactions.at(-1)!;
 		expect(declined.status).toBe('FAILED');
 		expect(error?.message).toBe(
 			`Charge declined: transaction ${declined.transactionId} failed (Revenue Monster reason: Insufficient funds)`,
@@ -113,7 +82,7 @@ describe('declined and pending charges', () => {
 
 	it('with the error output, the declined item goes there and the other items are still charged', async () => {
 		// Only the second customer's card declines; items 0 and 2 are the first customer's.
-		simulator.addFault({ kind: 'decline', path: `/v3/customer/${secondCustomerId}/order` });
+		suite.simulator.addFault({ kind: 'decline', path: `/v3/customer/${secondCustomerId}/order` });
 		const before = chargesMade();
 		const { outputs, error } = await run(
 			charge({ customerId: '={{ $json.customer }}', amount: '={{ $json.amount }}' }),
@@ -132,7 +101,7 @@ describe('declined and pending charges', () => {
 		expect(outputs[1]).toHaveLength(1);
 		const failed = outputs[1][0];
 		expect(failed.pairedItem).toEqual({ item: 1 });
-		const declined = simulator.state.transactions.find(
+		const declined = suite.simulator.state.transactions.find(
 			(transaction) => transaction.status === 'FAILED' && transaction.finalAmount === 2000,
 		)!;
 		// The error output item is the input item plus the error and its details, for a follow-up.
@@ -151,7 +120,7 @@ describe('declined and pending charges', () => {
 	});
 
 	it('an IN_PROCESS charge comes out with paid: false, never as paid', async () => {
-		simulator.addFault({ kind: 'inProcess', path: '/order' });
+		suite.simulator.addFault({ kind: 'inProcess', path: '/order' });
 		const { outputs, error } = await run(charge());
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json).toMatchObject({ status: 'IN_PROCESS', paid: false });
@@ -160,7 +129,7 @@ describe('declined and pending charges', () => {
 
 describe('never charged twice', () => {
 	it('a charge whose answer is lost is reported as outcome unknown and not sent again', async () => {
-		simulator.addFault({ kind: 'drop', path: '/order', method: 'POST' });
+		suite.simulator.addFault({ kind: 'drop', path: '/order', method: 'POST' });
 		const before = chargesMade();
 		const { error } = await run(charge());
 		expect(error?.message).toMatch(
@@ -171,11 +140,11 @@ describe('never charged twice', () => {
 	});
 
 	it('a 500 on a charge is not retried either', async () => {
-		simulator.addFault({ kind: 'serverError', path: '/order', method: 'POST', times: 3 });
-		const posts = simulator.apiLog().filter((entry) => entry.method === 'POST').length;
+		suite.simulator.addFault({ kind: 'serverError', path: '/order', method: 'POST', times: 3 });
+		const posts = suite.simulator.apiLog().filter((entry) => entry.method === 'POST').length;
 		const { error } = await run(charge());
 		expect(error?.message).toMatch(/^Outcome unknown: .* Revenue Monster answered HTTP 500/);
-		expect(simulator.apiLog().filter((entry) => entry.method === 'POST').length).toBe(posts + 1);
+		expect(suite.simulator.apiLog().filter((entry) => entry.method === 'POST').length).toBe(posts + 1);
 	});
 });
 
@@ -186,7 +155,7 @@ describe('errors from Revenue Monster', () => {
 	});
 
 	it('surfaces an error RM returns inside HTTP 200', async () => {
-		simulator.addFault({ kind: 'errorIn200', path: '/order', code: 'SYSTEM_BUSY' });
+		suite.simulator.addFault({ kind: 'errorIn200', path: '/order', code: 'SYSTEM_BUSY' });
 		const { error } = await run(charge());
 		expect(error?.message).toBe('Revenue Monster: system is busy, please try again later [SYSTEM_BUSY]');
 	});
@@ -263,11 +232,11 @@ describe('validation before any request', () => {
 	);
 
 	it('without continue-on-fail, a bad amount stops the node before anything is sent', async () => {
-		const logged = simulator.log.length;
+		const logged = suite.simulator.log.length;
 		const { outputs, error } = await run(charge({ amount: 'RM10' }));
 		expect(outputs).toEqual([]);
 		expect(error?.message).toMatch(/^Invalid Amount in item 0: "RM10" is not a whole number of cents/);
-		expect(simulator.log.length).toBe(logged);
+		expect(suite.simulator.log.length).toBe(logged);
 	});
 });
 

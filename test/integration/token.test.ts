@@ -1,21 +1,12 @@
 /** Card Token → Get Many / Delete through n8n-core's engine against the simulator. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import type { CardToken } from '../../simulator/state';
+import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
-
-beforeAll(async () => {
-	simulator = await startSimulator({ autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	await simulator.stop();
-});
+const suite = useSimulator({ parameters: { resource: 'token' } });
+const { run } = suite;
 
 function cardToken(token: string, lastFourNo: string): CardToken {
 	const now = new Date().toISOString();
@@ -33,16 +24,7 @@ function cardToken(token: string, lastFourNo: string): CardToken {
 
 /** What a paid GoBiz card checkout with isSave leaves behind in RM. */
 function seedTokens(userId: string, ...tokens: CardToken[]): void {
-	simulator.state.cardTokens.set(userId, tokens);
-}
-
-async function run(parameters: IDataObject, items: IDataObject[] = [{}]) {
-	return await runNode({
-		nodeType: new RevenueMonster(),
-		parameters: { resource: 'token', ...parameters },
-		items,
-		credentialsHelper: credentials,
-	});
+	suite.simulator.state.cardTokens.set(userId, tokens);
 }
 
 describe('Get Many', () => {
@@ -53,7 +35,7 @@ describe('Get Many', () => {
 		expect(outputs[0].map((item) => item.json.token)).toEqual(['tok_a', 'tok_b']);
 		expect(outputs[0][1].json).toMatchObject({ provider: 'GOBIZ', card: { lastFourNo: '4242' } });
 		expect(outputs[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
-		expect(simulator.apiLog().at(-1)).toMatchObject({
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			method: 'GET',
 			path: '/v3/payment/tokens/customer-42',
 			signatureValid: true,
@@ -71,18 +53,18 @@ describe('Get Many', () => {
 		const { outputs, error } = await run({ operation: 'getMany', customerUserId: 'shop/42 #7' });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json.token)).toEqual(['tok_c']);
-		expect(simulator.apiLog().at(-1)).toMatchObject({
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			path: '/v3/payment/tokens/shop%2F42%20%237',
 			signatureValid: true,
 		});
 	});
 
 	it('needs a customer user ID before any request', async () => {
-		const logged = simulator.log.length;
+		const logged = suite.simulator.log.length;
 		// n8n itself refuses an empty literal; an expression can still come out empty.
 		const { error } = await run({ operation: 'getMany', customerUserId: '={{ $json.user }}' }, [{ user: '' }]);
 		expect(error?.message).toMatch(/^Invalid Customer User ID in item 0: "" is required/);
-		expect(simulator.log.length).toBe(logged);
+		expect(suite.simulator.log.length).toBe(logged);
 	});
 });
 
@@ -94,9 +76,9 @@ describe('Delete', () => {
 		expect(outputs[0]).toHaveLength(1);
 		expect(outputs[0][0].json).toMatchObject({ deleted: true, customerUserId: 'customer-7', token: 'tok_gone' });
 		expect((outputs[0][0].json.remainingTokens as IDataObject[]).map((token) => token.token)).toEqual(['tok_keep']);
-		expect(simulator.state.cardTokens.get('customer-7')!.map((token) => token.token)).toEqual(['tok_keep']);
+		expect(suite.simulator.state.cardTokens.get('customer-7')!.map((token) => token.token)).toEqual(['tok_keep']);
 		// The body was part of the signed string: the simulator checks it like RM does.
-		expect(simulator.apiLog().at(-1)).toMatchObject({
+		expect(suite.simulator.apiLog().at(-1)).toMatchObject({
 			method: 'DELETE',
 			path: '/v3/payment/tokens/customer-7',
 			status: 200,
@@ -116,14 +98,14 @@ describe('Delete', () => {
 		seedTokens('customer-9', cardToken('tok_x', '4444'));
 		const { error } = await run({ operation: 'delete', customerUserId: 'customer-9', token: 'tok_unknown' });
 		expect(error?.message).toBe('Revenue Monster: token not found [CARD_TOKEN_NOT_FOUND]');
-		expect(simulator.state.cardTokens.get('customer-9')).toHaveLength(1);
+		expect(suite.simulator.state.cardTokens.get('customer-9')).toHaveLength(1);
 	});
 
 	it('needs a token before any request', async () => {
-		const logged = simulator.log.length;
+		const logged = suite.simulator.log.length;
 		const { error } = await run({ operation: 'delete', customerUserId: 'customer-9', token: ' ' });
 		expect(error?.message).toMatch(/^Invalid Token in item 0: " " is required/);
-		expect(simulator.log.length).toBe(logged);
+		expect(suite.simulator.log.length).toBe(logged);
 	});
 });
 

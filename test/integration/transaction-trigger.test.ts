@@ -5,39 +5,23 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
 import { RevenueMonsterTransactionTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTransactionTrigger.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { PollHarness } from '../helpers/poll';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import type { Transaction } from '../../simulator/state';
+import { seedPayment } from '../../support/seed';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
-
-beforeEach(async () => {
-	retryPolicy.baseDelayMs = 1;
-	simulator = await startSimulator({ autoNotify: false });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterEach(async () => {
-	await simulator.stop();
-});
+const suite = useSimulator({ perTest: true });
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 function addTransaction(status: string, fields: { type?: string; hoursAgo?: number; amount?: number } = {}): Transaction {
 	const recurring = (fields.type ?? 'RECURRING_PAYMENT') === 'RECURRING_PAYMENT';
-	const transaction = simulator.state.addTransaction({
-		orderId: simulator.state.nextId(),
+	const transaction = seedPayment(suite.simulator, {
 		title: 'Subscription',
 		amount: fields.amount ?? 1000,
-		currency: 'MYR',
+		recurring,
 		type: fields.type ?? 'RECURRING_PAYMENT',
-		method: recurring ? 'CARD' : 'FPX',
-		source: recurring ? 'RECURRING' : 'WEB_PAYMENT',
-		storeId: simulator.state.stores[0].id,
 		status,
 		errorMessage: status === 'FAILED' ? '9010' : undefined,
 	});
@@ -46,10 +30,10 @@ function addTransaction(status: string, fields: { type?: string; hoursAgo?: numb
 }
 
 function trigger(parameters: IDataObject = {}): PollHarness {
-	return new PollHarness(new RevenueMonsterTransactionTrigger(), { statuses: ['FAILED'], ...parameters }, credentials);
+	return new PollHarness(new RevenueMonsterTransactionTrigger(), { statuses: ['FAILED'], ...parameters }, suite.credentials);
 }
 
-const listCalls = () => simulator.apiLog().filter((entry) => entry.path === '/v3/payment/transactions').length;
+const listCalls = () => suite.simulator.apiLog().filter((entry) => entry.path === '/v3/payment/transactions').length;
 const ids = (items: IDataObject[]) => items.map((item) => item.transactionId).sort();
 
 describe('first poll and new transactions', () => {
@@ -64,33 +48,16 @@ describe('first poll and new transactions', () => {
 	it('a declined card charge made with Order → Create is emitted once, with eventKey', async () => {
 		const poller = trigger();
 		await poller.activate();
-		const customer = simulator.state.customers;
-		const { outputs } = await runNode({
-			nodeType: new RevenueMonster(),
-			parameters: {
-				resource: 'customer',
-				operation: 'createTokenized',
-				storeId: simulator.state.stores[0].id,
-				email: 'late@example.com',
-				redirectUrl: 'https://shop.example.com/ok',
-				notifyUrl: 'https://n8n.example.com/webhook/x/notify',
-			},
-			credentialsHelper: credentials,
-		});
-		const customerId = outputs[0][0].json.id as string;
-		simulator.bindCard(customerId);
-		simulator.addFault({ kind: 'decline', method: 'POST', path: '/order' });
-		const charge = await runNode({
-			nodeType: new RevenueMonster(),
-			parameters: { resource: 'order', operation: 'create', customerId, currency: 'MYR', amount: 4900 },
-			credentialsHelper: credentials,
-		});
+		const customer = suite.simulator.state.customers;
+		const customerId = await suite.boundCustomer('late@example.com');
+		suite.simulator.addFault({ kind: 'decline', method: 'POST', path: '/order' });
+		const charge = await suite.run({ resource: 'order', operation: 'create', customerId, currency: 'MYR', amount: 4900 });
 		expect(charge.error?.message).toMatch(/Charge declined/);
 		expect(customer.size).toBe(1);
 
 		const emitted = await poller.poll();
 		expect(emitted).toHaveLength(1);
-		const failed = simulator.state.transactions.find((transaction) => transaction.status === 'FAILED')!;
+		const failed = suite.simulator.state.transactions.find((transaction) => transaction.status === 'FAILED')!;
 		expect(emitted[0]).toMatchObject({
 			transactionId: failed.transactionId,
 			status: 'FAILED',
@@ -145,7 +112,7 @@ describe('status changes', () => {
 		await poller.activate();
 		expect(await poller.poll()).toEqual([]);
 
-		simulator.changeTransactionStatus(old.transactionId, 'PARTIAL_REFUNDED');
+		suite.simulator.changeTransactionStatus(old.transactionId, 'PARTIAL_REFUNDED');
 		const emitted = await poller.poll();
 		expect(emitted).toHaveLength(1);
 		expect(emitted[0]).toMatchObject({
@@ -156,7 +123,7 @@ describe('status changes', () => {
 		});
 		expect(await poller.poll()).toEqual([]);
 
-		simulator.changeTransactionStatus(old.transactionId, 'FULL_REFUNDED');
+		suite.simulator.changeTransactionStatus(old.transactionId, 'FULL_REFUNDED');
 		expect((await poller.poll()).map((item) => item.eventKey)).toEqual([`${old.transactionId}:FULL_REFUNDED`]);
 		expect(await poller.poll()).toEqual([]);
 	});
@@ -166,7 +133,7 @@ describe('status changes', () => {
 		await poller.activate();
 		const pending = addTransaction('IN_PROCESS');
 		expect(await poller.poll()).toEqual([]);
-		simulator.changeTransactionStatus(pending.transactionId, 'FAILED', 'insufficient funds');
+		suite.simulator.changeTransactionStatus(pending.transactionId, 'FAILED', 'insufficient funds');
 		const emitted = await poller.poll();
 		expect(emitted).toEqual([
 			expect.objectContaining({ transactionId: pending.transactionId, status: 'FAILED', previousStatus: 'IN_PROCESS' }),
@@ -177,13 +144,13 @@ describe('status changes', () => {
 		const old = addTransaction('SUCCESS', { hoursAgo: 80 });
 		const poller = trigger({ statuses: ['FULL_REFUNDED'] });
 		await poller.activate();
-		simulator.changeTransactionStatus(old.transactionId, 'FULL_REFUNDED');
+		suite.simulator.changeTransactionStatus(old.transactionId, 'FULL_REFUNDED');
 		expect(await poller.poll()).toEqual([]);
 		// Control: with a longer window the same change is seen.
 		const wider = trigger({ statuses: ['FULL_REFUNDED'], options: { lookBackHours: 100 } });
-		simulator.changeTransactionStatus(old.transactionId, 'SUCCESS');
+		suite.simulator.changeTransactionStatus(old.transactionId, 'SUCCESS');
 		await wider.activate();
-		simulator.changeTransactionStatus(old.transactionId, 'FULL_REFUNDED');
+		suite.simulator.changeTransactionStatus(old.transactionId, 'FULL_REFUNDED');
 		expect(ids(await wider.poll())).toEqual([old.transactionId]);
 	});
 });
@@ -199,7 +166,7 @@ describe('restarts', () => {
 		const pending = addTransaction('IN_PROCESS');
 		expect(await poller.poll()).toEqual([]);
 		poller.restart();
-		simulator.changeTransactionStatus(pending.transactionId, 'FAILED');
+		suite.simulator.changeTransactionStatus(pending.transactionId, 'FAILED');
 		const second = addTransaction('FAILED');
 
 		expect(ids(await poller.poll())).toEqual([pending.transactionId, second.transactionId].sort());
@@ -225,7 +192,7 @@ describe('restarts', () => {
 		const pending = addTransaction('IN_PROCESS');
 		poller.saved = {};
 		poller.restart();
-		simulator.changeTransactionStatus(pending.transactionId, 'FAILED');
+		suite.simulator.changeTransactionStatus(pending.transactionId, 'FAILED');
 		expect(await poller.poll()).toEqual([]);
 	});
 });
@@ -240,7 +207,7 @@ describe('filters', () => {
 		const webFailed = addTransaction('FAILED', { type: 'WEB_PAYMENT' });
 		const paid = addTransaction('SUCCESS');
 		const reversed = addTransaction('SUCCESS');
-		simulator.changeTransactionStatus(reversed.transactionId, 'REVERSED');
+		suite.simulator.changeTransactionStatus(reversed.transactionId, 'REVERSED');
 
 		expect(ids(await recurringOnly.poll())).toEqual([recurringFailed.transactionId, reversed.transactionId].sort());
 		expect(ids(await everything.poll())).toEqual(
@@ -271,9 +238,9 @@ describe('rate limit', () => {
 		const poller = trigger();
 		await poller.activate();
 		const failed = addTransaction('FAILED');
-		simulator.addFault({ kind: 'rateLimit', times: 2, method: 'GET', path: '/v3/payment/transactions' });
+		suite.simulator.addFault({ kind: 'rateLimit', times: 2, method: 'GET', path: '/v3/payment/transactions' });
 		expect(ids(await poller.poll())).toEqual([failed.transactionId]);
-		const statuses = simulator
+		const statuses = suite.simulator
 			.apiLog()
 			.filter((entry) => entry.path === '/v3/payment/transactions')
 			.slice(-3)
@@ -285,7 +252,7 @@ describe('rate limit', () => {
 		const poller = trigger();
 		await poller.activate();
 		const failed = addTransaction('FAILED');
-		simulator.addFault({ kind: 'serverError', times: 3, method: 'GET', path: '/v3/payment/transactions' });
+		suite.simulator.addFault({ kind: 'serverError', times: 3, method: 'GET', path: '/v3/payment/transactions' });
 		await expect(poller.poll()).rejects.toThrow();
 		expect(ids(await poller.poll())).toEqual([failed.transactionId]);
 	});

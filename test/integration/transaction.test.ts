@@ -5,37 +5,18 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { simulatorCall } from '../../scripts/lib/rm-client';
-import { InMemoryCredentialsHelper, runNode, simulatorCredentials, type NodeRunResult } from '../../support/n8n';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import type { Transaction } from '../../simulator/state';
+import { seedPayment } from '../../support/seed';
+import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
+import { useSimulator } from '../helpers/suite';
 
 /** Smaller than the node's page size (100), so a request without `limit` would need more pages. */
 const SIMULATOR_DEFAULT_PAGE_SIZE = 7;
 
-let simulator: RevenueMonsterSimulator;
-let credentials: InMemoryCredentialsHelper;
+const suite = useSimulator({ pageSize: SIMULATOR_DEFAULT_PAGE_SIZE });
+const { run } = suite;
 let orderSequence = 0;
-const savedPolicy = { ...retryPolicy };
-
-beforeAll(async () => {
-	retryPolicy.baseDelayMs = 1;
-	simulator = await startSimulator({ autoNotify: false, pageSize: SIMULATOR_DEFAULT_PAGE_SIZE });
-	credentials = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await simulator.stop();
-});
-afterEach(() => simulator.clearFaults());
-
-type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-
-async function run(parameters: IDataObject, items: IDataObject[] = [{}], onError?: OnError): Promise<NodeRunResult> {
-	return await runNode({ nodeType: new RevenueMonster(), parameters, items, credentialsHelper: credentials, onError });
-}
 
 /** A paid transaction made the real way: Checkout → Create through the node, then the customer pays. */
 async function paidTransaction(amount: number): Promise<Transaction> {
@@ -43,7 +24,7 @@ async function paidTransaction(amount: number): Promise<Transaction> {
 	const { outputs, error } = await run({
 		resource: 'checkout',
 		operation: 'create',
-		storeId: simulator.state.stores[0].id,
+		storeId: suite.simulator.state.stores[0].id,
 		type: 'WEB_PAYMENT',
 		orderId,
 		orderTitle: 'Coffee',
@@ -53,7 +34,7 @@ async function paidTransaction(amount: number): Promise<Transaction> {
 		notifyUrl: 'https://n8n.example.com/webhook/abc/notify',
 	});
 	expect(error).toBeUndefined();
-	return simulator.payCheckout(outputs[0][0].json.checkoutId as string, 'TNG_MY') as Transaction;
+	return suite.simulator.payCheckout(outputs[0][0].json.checkoutId as string, 'TNG_MY') as Transaction;
 }
 
 const refund = (overrides: IDataObject = {}): IDataObject => ({
@@ -66,7 +47,7 @@ const refund = (overrides: IDataObject = {}): IDataObject => ({
 });
 
 const requestsTo = (path: string, since: number) =>
-	simulator.apiLog().slice(since).filter((entry) => entry.path === path);
+	suite.simulator.apiLog().slice(since).filter((entry) => entry.path === path);
 
 describe('get and getByOrderId', () => {
 	it('get finds a payment by its transaction ID', async () => {
@@ -100,36 +81,26 @@ describe('getMany', () => {
 	beforeAll(async () => {
 		await paidTransaction(1000);
 		// Enough transactions for three pages of 100: seeded straight into the simulator's books.
-		for (let i = simulator.state.transactions.length; i < 250; i++) {
-			simulator.state.addTransaction({
-				orderId: `SEED-${i}`,
-				title: `Seeded ${i}`,
-				amount: 100 + i,
-				currency: 'MYR',
-				type: 'WEB_PAYMENT',
-				method: 'FPX',
-				source: 'WEB_PAYMENT',
-				storeId: simulator.state.stores[0].id,
-				status: 'SUCCESS',
-			});
+		for (let i = suite.simulator.state.transactions.length; i < 250; i++) {
+			seedPayment(suite.simulator, { orderId: `SEED-${i}`, title: `Seeded ${i}`, amount: 100 + i });
 		}
 	});
 
-	const newestFirst = () => [...simulator.state.transactions].reverse().map((transaction) => transaction.transactionId);
+	const newestFirst = () => [...suite.simulator.state.transactions].reverse().map((transaction) => transaction.transactionId);
 
 	it('returnAll follows meta.cursor through every page, 100 at a time, one item per transaction', async () => {
-		const since = simulator.apiLog().length;
+		const since = suite.simulator.apiLog().length;
 		const { outputs, error } = await run({ resource: 'transaction', operation: 'getMany', returnAll: true });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json.transactionId)).toEqual(newestFirst());
 		expect(outputs[0].every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-		const pages = Math.ceil(simulator.state.transactions.length / 100);
+		const pages = Math.ceil(suite.simulator.state.transactions.length / 100);
 		expect(pages).toBeGreaterThanOrEqual(3);
 		expect(requestsTo('/v3/payment/transactions', since)).toHaveLength(pages);
 	});
 
 	it('a limit above one page follows the cursor and stops at the limit', async () => {
-		const since = simulator.apiLog().length;
+		const since = suite.simulator.apiLog().length;
 		const { outputs, error } = await run({ resource: 'transaction', operation: 'getMany', returnAll: false, limit: 150 });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json.transactionId)).toEqual(newestFirst().slice(0, 150));
@@ -137,7 +108,7 @@ describe('getMany', () => {
 	});
 
 	it('a small limit is sent as the page size: one request', async () => {
-		const since = simulator.apiLog().length;
+		const since = suite.simulator.apiLog().length;
 		const { outputs, error } = await run({ resource: 'transaction', operation: 'getMany', returnAll: false, limit: 12 });
 		expect(error).toBeUndefined();
 		expect(outputs[0].map((item) => item.json.transactionId)).toEqual(newestFirst().slice(0, 12));
@@ -149,11 +120,11 @@ describe('getMany', () => {
 describe('refund', () => {
 	it('FULL gives back the whole balance, read from Revenue Monster: no amount asked (one GET, one refund)', async () => {
 		const paid = await paidTransaction(1000);
-		const since = simulator.apiLog().length;
+		const since = suite.simulator.apiLog().length;
 		const { outputs, error } = await run(refund({ transactionId: paid.transactionId, refundType: 'FULL' }));
 		expect(error).toBeUndefined();
 		expect(outputs[0][0].json).toMatchObject({ transactionId: paid.transactionId, status: 'FULL_REFUNDED', balanceAmount: 0 });
-		expect(simulator.state.transactionById(paid.transactionId)!.status).toBe('FULL_REFUNDED');
+		expect(suite.simulator.state.transactionById(paid.transactionId)!.status).toBe('FULL_REFUNDED');
 		expect(requestsTo(`/v3/payment/transaction/${paid.transactionId}`, since)).toHaveLength(1);
 		expect(requestsTo('/v3/payment/refund', since)).toHaveLength(1);
 	});
@@ -169,7 +140,7 @@ describe('refund', () => {
 	it('FULL of a payment with nothing left fails before any refund is sent, naming the balance and status', async () => {
 		const paid = await paidTransaction(1000);
 		await run(refund({ transactionId: paid.transactionId, refundType: 'FULL' }));
-		const since = simulator.apiLog().length;
+		const since = suite.simulator.apiLog().length;
 		const { error } = await run(refund({ transactionId: paid.transactionId, refundType: 'FULL' }));
 		expect(error?.message).toBe(
 			`Nothing left to refund: transaction ${paid.transactionId} has a balance of 0 cents (status FULL_REFUNDED)`,
@@ -180,7 +151,7 @@ describe('refund', () => {
 	it('control: Revenue Monster (the simulator) refuses a FULL refund whose amount is not the balance', async () => {
 		const paid = await paidTransaction(1000);
 		await expect(
-			simulatorCall(simulator.url, 'POST', '/v3/payment/refund', {
+			simulatorCall(suite.simulator.url, 'POST', '/v3/payment/refund', {
 				transactionId: paid.transactionId,
 				refund: { type: 'FULL', currencyType: 'MYR', amount: 999 },
 				reason: 'wrong amount',
@@ -213,7 +184,7 @@ describe('refund', () => {
 		expect(error?.message).toBe('Revenue Monster: insufficient refund amount [INSUFFICIENT_REFUND_AMOUNT]');
 		expect(error?.description).toMatch(/larger than what is left of the transaction/);
 		expect(error?.context?.revenueMonsterCode).toBe('INSUFFICIENT_REFUND_AMOUNT');
-		expect(simulator.state.transactionById(paid.transactionId)!.balanceAmount).toBe(1000);
+		expect(suite.simulator.state.transactionById(paid.transactionId)!.balanceAmount).toBe(1000);
 	});
 
 	it('with the error output on, a failed refund goes there and the other items are refunded', async () => {
@@ -243,15 +214,15 @@ describe('refund', () => {
 			error: 'Revenue Monster: insufficient refund amount [INSUFFICIENT_REFUND_AMOUNT]',
 			details: { code: 'INSUFFICIENT_REFUND_AMOUNT' },
 		});
-		expect(simulator.state.transactionById(b.transactionId)!.balanceAmount).toBe(500);
+		expect(suite.simulator.state.transactionById(b.transactionId)!.balanceAmount).toBe(500);
 	});
 
 	it('a refund whose answer times out is not sent again and says the outcome is unknown', async () => {
 		const paid = await paidTransaction(1000);
 		// RM does the refund, then answers after 1.5 s; the node waits 1 s. Client and simulator share
 		// one event loop, so the node's timer always fires first.
-		simulator.addFault({ kind: 'slow', method: 'POST', path: '/v3/payment/refund', delayMs: 1_500 });
-		const since = simulator.apiLog().length;
+		suite.simulator.addFault({ kind: 'slow', method: 'POST', path: '/v3/payment/refund', delayMs: 1_500 });
+		const since = suite.simulator.apiLog().length;
 		const { error } = await run(refund({ transactionId: paid.transactionId, amount: 400, options: { timeout: 1 } }));
 		expect(error?.message).toMatch(
 			/^Outcome unknown: POST \/v3\/payment\/refund was sent but no answer came back \(timeout or dropped connection\)\. It was not retried/,
@@ -259,7 +230,7 @@ describe('refund', () => {
 		expect(error?.description).toMatch(/may or may not have happened.*look it up/);
 		expect(requestsTo('/v3/payment/refund', since)).toHaveLength(1);
 		// It did happen: refunding again would have given back 800.
-		expect(simulator.state.transactionById(paid.transactionId)!.balanceAmount).toBe(600);
+		expect(suite.simulator.state.transactionById(paid.transactionId)!.balanceAmount).toBe(600);
 	});
 
 	describe('bad input is refused before anything is sent', () => {
@@ -270,16 +241,16 @@ describe('refund', () => {
 			['an amount below 10 cents', 9, /^Invalid Amount in item 0: 9 is below Revenue Monster's minimum of 10 cents \(RM 0\.10\)/],
 			['"12.50" from an expression', '12.50', /^Invalid Amount in item 0: "12\.50" is not a whole number of cents/],
 		])('%s', async (_name, amount, message) => {
-			const logBefore = simulator.log.length;
+			const logBefore = suite.simulator.log.length;
 			const { error } = await run(refund({ transactionId: '123', amount: '={{ $json.amount }}' }), [{ amount }]);
 			expect(error?.message).toMatch(message);
 			expect(error?.description).toBe('Nothing was sent to Revenue Monster for item 0.');
-			expect(simulator.log.length).toBe(logBefore);
+			expect(suite.simulator.log.length).toBe(logBefore);
 		});
 
 		it('names each bad item with "continue on fail", and refunds the good one', async () => {
 			const paid = await paidTransaction(1000);
-			const since = simulator.apiLog().length;
+			const since = suite.simulator.apiLog().length;
 			const { outputs, error } = await run(
 				refund({ transactionId: paid.transactionId, amount: '={{ $json.amount }}' }),
 				[{ amount: 'RM10' }, { amount: 250 }, { amount: 0.5 }],
@@ -326,8 +297,8 @@ describe('reverse', () => {
 
 	it('a reversal whose connection drops is not sent again', async () => {
 		const paid = await paidTransaction(1000);
-		simulator.addFault({ kind: 'drop', method: 'POST', path: '/v3/payment/reverse' });
-		const since = simulator.apiLog().length;
+		suite.simulator.addFault({ kind: 'drop', method: 'POST', path: '/v3/payment/reverse' });
+		const since = suite.simulator.apiLog().length;
 		const { error } = await run({ resource: 'transaction', operation: 'reverse', orderId: paid.order.id });
 		expect(error?.message).toMatch(/^Outcome unknown: POST \/v3\/payment\/reverse was sent but no answer came back/);
 		expect(requestsTo('/v3/payment/reverse', since)).toHaveLength(1);

@@ -7,40 +7,28 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { RevenueMonsterTrigger } from '../../nodes/RevenueMonster/RevenueMonsterTrigger.node';
-import { retryPolicy } from '../../nodes/RevenueMonster/transport/request';
 import { InMemoryCredentialsHelper, runNode, simulatorCredentials } from '../../support/n8n';
 import { RequestTestNode } from '../helpers/request-node';
 import { startWebhookHarness, type WebhookHarness } from '../helpers/webhook';
 import { SIMULATOR_KEYS } from '../../simulator/keys';
 import { deliverNotification, type NotificationOptions, type NotificationVariant } from '../../simulator/notify';
-import { startSimulator, type RevenueMonsterSimulator } from '../../simulator/server';
 import type { Json } from '../../simulator/state';
+import { useSimulator } from '../helpers/suite';
 
-let simulator: RevenueMonsterSimulator;
-let helper: InMemoryCredentialsHelper;
+// The simulator sends notifications to loopback notify URLs itself; real backoff, shortened.
+const suite = useSimulator({ autoNotify: true, backoff: { baseDelayMs: 5 } });
 const harnesses: WebhookHarness[] = [];
-const savedPolicy = { ...retryPolicy };
 /** notifyUrl for payments whose notification a test sends itself (not loopback: the simulator does not send to it) */
 const ELSEWHERE = 'https://merchant.example/notify';
 let orderCounter = 0;
 
-beforeAll(async () => {
-	simulator = await startSimulator();
-	helper = new InMemoryCredentialsHelper(simulatorCredentials(simulator));
-	retryPolicy.baseDelayMs = 5; // real backoff, shortened
-});
-afterAll(async () => {
-	Object.assign(retryPolicy, savedPolicy);
-	await Promise.all(harnesses.map(async (harness) => await harness.close()));
-	await simulator.stop();
-});
-beforeEach(() => simulator.clearFaults());
+afterAll(async () => await Promise.all(harnesses.map(async (harness) => await harness.close())));
 
 async function trigger(
 	parameters: IDataObject = {},
 	credentials?: ICredentialDataDecryptedObject,
 ): Promise<WebhookHarness> {
-	const credentialsHelper = credentials ? new InMemoryCredentialsHelper(credentials) : helper;
+	const credentialsHelper = credentials ? new InMemoryCredentialsHelper(credentials) : suite.credentials;
 	const harness = await startWebhookHarness({ nodeType: new RevenueMonsterTrigger(), parameters, credentialsHelper });
 	harnesses.push(harness);
 	return harness;
@@ -52,7 +40,7 @@ async function api(method: string, path: string, body?: IDataObject): Promise<ID
 		nodeType: new RequestTestNode(),
 		typeName: 'test.rmRequest',
 		parameters: { method, path, body: body ? JSON.stringify(body) : '' },
-		credentialsHelper: helper,
+		credentialsHelper: suite.credentials,
 	});
 	if (result.error) throw result.error;
 	return result.outputs[0][0].json.item as IDataObject;
@@ -61,7 +49,7 @@ async function api(method: string, path: string, body?: IDataObject): Promise<ID
 /** A hosted checkout, paid by the customer: returns RM's transaction. */
 async function paidCheckout(notifyUrl: string, amount = 1500): Promise<Json> {
 	const checkout = await api('POST', '/v3/payment/online', {
-		storeId: simulator.state.stores[0].id,
+		storeId: suite.simulator.state.stores[0].id,
 		type: 'WEB_PAYMENT',
 		method: [],
 		layoutVersion: 'v4',
@@ -69,13 +57,13 @@ async function paidCheckout(notifyUrl: string, amount = 1500): Promise<Json> {
 		notifyUrl,
 		order: { id: `T${Date.now()}${orderCounter++}`, title: 'Batik shirt', currencyType: 'MYR', amount },
 	});
-	return simulator.payCheckout(String(checkout.checkoutId), 'FPX_MY');
+	return suite.simulator.payCheckout(String(checkout.checkoutId), 'FPX_MY');
 }
 
 /** A recurring customer with a bound card; returns its id. */
 async function boundRecurringCustomer(notifyUrl: string): Promise<string> {
 	const customer = await api('POST', '/v3/recurring-payment', {
-		storeId: simulator.state.stores[0].id,
+		storeId: suite.simulator.state.stores[0].id,
 		email: 'aisyah@example.my',
 		name: 'Aisyah',
 		countryCode: '60',
@@ -90,7 +78,7 @@ async function boundRecurringCustomer(notifyUrl: string): Promise<string> {
 		recurringTarget: '1',
 		recurringRepetition: 12,
 	});
-	simulator.bindCard(String(customer.id));
+	suite.simulator.bindCard(String(customer.id));
 	return String(customer.id);
 }
 
@@ -107,8 +95,8 @@ function recurringNotification(customerId: string, transaction: IDataObject): Js
 			customerId,
 			email: 'aisyah@example.my',
 			name: 'Aisyah',
-			merchantId: simulator.state.merchant.id,
-			storeId: simulator.state.stores[0].id,
+			merchantId: suite.simulator.state.merchant.id,
+			storeId: suite.simulator.state.stores[0].id,
 			orderId: order.id,
 			status: transaction.status,
 			createdAt: transaction.createdAt,
@@ -126,11 +114,11 @@ async function send(
 	method: 'POST' | 'GET' = 'POST',
 	options: NotificationOptions = {},
 ): Promise<number[]> {
-	return await deliverNotification(simulator.serverPrivateKey, harness.url, body, variant, method, simulator.nowMs(), options);
+	return await deliverNotification(suite.simulator.serverPrivateKey, harness.url, body, variant, method, suite.simulator.nowMs(), options);
 }
 
 function lookupsOf(id: string): number {
-	return simulator.apiLog().filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${id}`)).length;
+	return suite.simulator.apiLog().filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${id}`)).length;
 }
 
 const pemBody = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
@@ -140,7 +128,7 @@ describe('a genuine payment notification', () => {
 		const harness = await trigger();
 		expect(harness.url).toBe(`${harness.baseUrl}/webhook/${harness.node.webhookId}/notify`);
 
-		const transaction = await paidCheckout(harness.url, 2590); // the simulator notifies on its own
+		const transaction = await paidCheckout(harness.url, 2590); // the suite.simulator notifies on its own
 		const [delivery] = await harness.waitForDeliveries(1);
 
 		// What n8n 2.41 answers for a run with responseData "noData": 200, empty body, typed JSON.
@@ -167,7 +155,7 @@ describe('a genuine payment notification', () => {
 		expect(Date.parse((item.verified as IDataObject).signedAt as string)).not.toBeNaN();
 
 		// Confirmation was a real, correctly signed call to RM's API.
-		const lookup = simulator.apiLog().filter((entry) => entry.path === `/v3/payment/transaction/${String(transaction.transactionId)}`);
+		const lookup = suite.simulator.apiLog().filter((entry) => entry.path === `/v3/payment/transaction/${String(transaction.transactionId)}`);
 		expect(lookup).toHaveLength(1);
 		expect(lookup[0]).toMatchObject({ method: 'GET', status: 200, signatureValid: true });
 	});
@@ -230,7 +218,7 @@ describe('notifications that are not provably from Revenue Monster', () => {
 	it('a signature over a body with the same fields in another order still verifies (RM signs canonical JSON)', async () => {
 		const harness = await trigger();
 		const transaction = await paidCheckout(ELSEWHERE);
-		// Reverse the key order of the body the simulator signs: the bytes differ from the canonical form.
+		// Reverse the key order of the body the suite.simulator signs: the bytes differ from the canonical form.
 		const reversed = Object.fromEntries(Object.entries(transaction).reverse()) as Json;
 		expect(await send(harness, { data: reversed, eventType: 'PAYMENT_WEB_ONLINE' })).toEqual([200]);
 		expect(harness.runs).toHaveLength(1);
@@ -438,7 +426,7 @@ describe('confirmation with the API', () => {
 	it('a payment RM reports as FAILED starts nothing (409) and is not remembered', async () => {
 		const harness = await trigger();
 		const customerId = await boundRecurringCustomer(ELSEWHERE);
-		simulator.addFault({ kind: 'decline', path: `/v3/customer/${customerId}/order`, reason: '9010' });
+		suite.simulator.addFault({ kind: 'decline', path: `/v3/customer/${customerId}/order`, reason: '9010' });
 		const declined = await api('POST', `/v3/customer/${customerId}/order`, { currency: 'MYR', amount: 3000 });
 		expect(declined.status).toBe('FAILED');
 
@@ -470,7 +458,7 @@ describe('confirmation with the API', () => {
 		const harness = await trigger();
 		const transaction = await paidCheckout(ELSEWHERE);
 		// The read is retried twice by the transport: three failures in a row make it give up.
-		simulator.addFault({ kind: 'serverError', method: 'GET', path: String(transaction.transactionId), times: 3 });
+		suite.simulator.addFault({ kind: 'serverError', method: 'GET', path: String(transaction.transactionId), times: 3 });
 
 		expect(await send(harness, online(transaction))).toEqual([503]);
 		expect(harness.deliveries[0].answer).toEqual({ error: 'payment could not be confirmed' });
@@ -495,13 +483,13 @@ describe('confirmation with the API', () => {
 describe('activation and the server public key', () => {
 	it('activates when the credential has the server public key (PEM or the bare base64 the portal shows)', async () => {
 		await expect((await trigger()).activate()).resolves.toBeUndefined();
-		const bare = await trigger({}, simulatorCredentials(simulator, { serverPublicKey: pemBody(SIMULATOR_KEYS.serverPublicKey) }));
+		const bare = await trigger({}, simulatorCredentials(suite.simulator, { serverPublicKey: pemBody(SIMULATOR_KEYS.serverPublicKey) }));
 		await expect(bare.activate()).resolves.toBeUndefined();
 		await expect(bare.deactivate()).resolves.toBeUndefined();
 	});
 
 	it('fails to activate without a server public key while Verify Signature is on, saying where to find it', async () => {
-		const harness = await trigger({}, simulatorCredentials(simulator, { serverPublicKey: '' }));
+		const harness = await trigger({}, simulatorCredentials(suite.simulator, { serverPublicKey: '' }));
 		const failure = harness.activate();
 		await expect(failure).rejects.toThrow(/cannot verify notifications: The server public key is empty/);
 		await expect(failure).rejects.toThrow(/Developer → Applications → Server Public Key/);
@@ -509,7 +497,7 @@ describe('activation and the server public key', () => {
 
 	it('fails to activate with a server public key that cannot be read, without echoing it', async () => {
 		const garbage = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnotakey';
-		const harness = await trigger({}, simulatorCredentials(simulator, { serverPublicKey: garbage }));
+		const harness = await trigger({}, simulatorCredentials(suite.simulator, { serverPublicKey: garbage }));
 		const error = (await harness.activate().catch((caught: unknown) => caught)) as Error & { description?: string };
 		expect(error.message).toMatch(/could not be read/);
 		expect(`${error.message} ${error.description}`).not.toContain(garbage);
@@ -519,7 +507,7 @@ describe('activation and the server public key', () => {
 	it('with Verify Signature off, activates and receives without any server public key', async () => {
 		const harness = await trigger(
 			{ options: { verifySignature: false } },
-			simulatorCredentials(simulator, { serverPublicKey: '' }),
+			simulatorCredentials(suite.simulator, { serverPublicKey: '' }),
 		);
 		await expect(harness.activate()).resolves.toBeUndefined();
 		const transaction = await paidCheckout(ELSEWHERE);
@@ -529,7 +517,7 @@ describe('activation and the server public key', () => {
 	});
 
 	it('if the key is removed after activation, notifications are refused (500) with a generic answer', async () => {
-		const harness = await trigger({}, simulatorCredentials(simulator, { serverPublicKey: '' }));
+		const harness = await trigger({}, simulatorCredentials(suite.simulator, { serverPublicKey: '' }));
 		const transaction = await paidCheckout(ELSEWHERE);
 		expect(await send(harness, online(transaction))).toEqual([500]);
 		expect(harness.deliveries[0].answer).toEqual({ error: 'notification receiver is not configured' });
@@ -549,12 +537,12 @@ describe('while listening for a test event', () => {
 			}
 		}
 		const observed = (mode: 'manual' | 'webhook') =>
-			startWebhookHarness({ nodeType: new ObservedTrigger(), parameters: {}, credentialsHelper: helper, mode });
+			startWebhookHarness({ nodeType: new ObservedTrigger(), parameters: {}, credentialsHelper: suite.credentials, mode });
 		{
 			const harness = await startWebhookHarness({
 				nodeType: new ObservedTrigger(),
 				parameters: {},
-				credentialsHelper: helper,
+				credentialsHelper: suite.credentials,
 				mode: 'manual',
 			});
 			harnesses.push(harness);
@@ -585,7 +573,7 @@ describe('answers', () => {
 		for (const variant of ['tampered', 'wrongKey', 'unsigned', 'stale', 'duplicate'] as NotificationVariant[]) {
 			await send(harness, online(transaction), variant);
 		}
-		simulator.addFault({ kind: 'errorIn200', method: 'GET', code: 'SYSTEM_BUSY', times: 3 });
+		suite.simulator.addFault({ kind: 'errorIn200', method: 'GET', code: 'SYSTEM_BUSY', times: 3 });
 		const other = await paidCheckout(ELSEWHERE);
 		await send(harness, online(other));
 
@@ -598,7 +586,7 @@ describe('answers', () => {
 		for (const delivery of harness.deliveries) expect(allowed).toContainEqual(delivery.answer);
 		expect(harness.deliveries.map((delivery) => delivery.answer)).toContainEqual({ error: 'payment could not be confirmed' });
 		const everything = JSON.stringify(harness.deliveries.map((delivery) => delivery.answer));
-		const stored = helper.stored.values().next().value!.data;
+		const stored = suite.credentials.stored.values().next().value!.data;
 		expect(everything).not.toContain(pemBody(SIMULATOR_KEYS.merchantPrivateKey).slice(100, 160));
 		expect(everything).not.toContain(SIMULATOR_KEYS.clientSecret);
 		if (stored.accessToken) expect(everything).not.toContain(String(stored.accessToken));

@@ -5,8 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** RM's smallest amount: 10 cents (RM 0.10). */
-export const MINIMUM_AMOUNT_CENTS = 10;
+/** RM's smallest amount (its MINIMUM_AMOUNT_REQUIRED), in cents and as ringgit. */
+export const MINIMUM_AMOUNT = { cents: 10, ringgit: 'RM 0.10' } as const;
 
 function shown(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value);
@@ -33,7 +33,7 @@ export function invalidParameter(
 }
 
 /**
- * An amount in integer cents (100 = RM 1.00), at least 10. Accepts a number or a string of digits
+ * An amount in integer cents (100 = RM 1.00), at least the minimum. Accepts a number or a string of digits
  * (expressions often yield strings); refuses decimals, negatives, "RM10", "1e3", blanks.
  */
 export function amountInCents(
@@ -53,13 +53,13 @@ export function amountInCents(
 		throw invalidParameter(context, itemIndex, field, value, `is not a whole number of cents${hint}`);
 	}
 	if (!Number.isSafeInteger(cents)) throw invalidParameter(context, itemIndex, field, value, 'is too large');
-	if (cents < MINIMUM_AMOUNT_CENTS) {
+	if (cents < MINIMUM_AMOUNT.cents) {
 		throw invalidParameter(
 			context,
 			itemIndex,
 			field,
 			value,
-			`is below Revenue Monster's minimum of ${MINIMUM_AMOUNT_CENTS} cents (RM 0.10)`,
+			`is below Revenue Monster's minimum of ${MINIMUM_AMOUNT.cents} cents (${MINIMUM_AMOUNT.ringgit})`,
 		);
 	}
 	return cents;
@@ -99,6 +99,17 @@ export function textUpTo(
 		);
 	}
 	return text;
+}
+
+/** The text in parameter `name` (shown to the user as `label`), checked as textUpTo does. */
+export function textFrom(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	rules: { max?: number; required?: boolean } = {},
+): string {
+	return textUpTo(context, itemIndex, label, context.getNodeParameter(name, itemIndex, ''), rules);
 }
 
 /** An absolute http(s) URL, as RM requires for redirect and notify URLs. */

@@ -2,6 +2,8 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { MINIMUM_AMOUNT } from '../actions/validation';
+
 export interface RevenueMonsterError {
 	code: string;
 	message: string;
@@ -36,7 +38,7 @@ const HINTS: Record<string, string> = {
 		"This order ID was used before, perhaps by an earlier run of this step: every checkout needs a new one. Use an expression that is new on every run and item, such as {{ 'ORD' + $now.toFormat('yyMMddHHmmssSSS') + '-' + $itemIndex }} (the Order ID field's default; at most 24 characters).",
 	TRANSACTION_DUPLICATE: 'This transaction was already submitted.',
 	TRANSACTION_NOT_FOUND: 'No transaction matches: check the ID and the environment.',
-	MINIMUM_AMOUNT_REQUIRED: 'The amount is below Revenue Monster’s minimum (10 cents = RM 0.10).',
+	MINIMUM_AMOUNT_REQUIRED: `The amount is below Revenue Monster’s minimum (${MINIMUM_AMOUNT.cents} cents = ${MINIMUM_AMOUNT.ringgit}).`,
 	NOT_ALLOW_REFUND: 'Revenue Monster does not allow refunding this transaction.',
 	INSUFFICIENT_REFUND_AMOUNT: 'The refund is larger than what is left of the transaction (its balanceAmount).',
 	PAYMENT_FULLY_REFUNDED: 'This transaction is already fully refunded.',

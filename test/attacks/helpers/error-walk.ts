@@ -5,7 +5,7 @@
  */
 import { inspect } from 'util';
 
-import type { Secret } from '../../../support/reliability';
+import type { ReliabilityLog, Secret } from '../../../support/reliability';
 
 /** Every string reachable from the value: own properties (also non-enumerable and symbols), deeply. */
 export function reachableText(root: unknown, limit = 200_000): string {
@@ -50,3 +50,24 @@ export function secretsIn(error: unknown, secrets: Secret[]): string[] {
 	return [...new Set(found)];
 }
 
+
+/**
+ * A control of the walk (an error known to hold the access token, walked the same way): recorded,
+ * and it passes only when the walk finds the token and the Authorization header, so the secrets
+ * tests are shown able to fail.
+ */
+export function recordWalkControl(log: ReliabilityLog, fault: string, expected: string, found: string[]): void {
+	log.add({
+		area: 'Attacks: money — secrets in thrown errors',
+		fault,
+		expected,
+		observed: `found: ${found.join(', ') || 'nothing'}`,
+		cases: 1,
+		lost: 0,
+		duplicateCharges: 0,
+		secretsLeaked: found.length,
+		pass: found.includes('access token') && found.includes('Authorization header'),
+		control: true,
+	});
+	expect(found).toEqual(expect.arrayContaining(['access token', 'Authorization header']));
+}

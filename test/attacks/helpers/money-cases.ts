@@ -10,7 +10,8 @@ import type { IDataObject, INodeType } from 'n8n-workflow';
 import { InMemoryCredentialsHelper, simulatorCredentials } from '../../../support/n8n';
 import type { RevenueMonsterSimulator } from '../../../simulator/server';
 import { seedBoundCustomer } from '../../../support/reliability';
-import { runCase, type CaseRun } from '../../../support/fault-runs';
+import { refundParameters, runCase, type CaseRun } from '../../../support/fault-runs';
+import { seedPayment, seedSavedCard } from '../../../support/seed';
 import { rmErrorBody, type MoneyProxy, type ProxyAnswer } from './money-proxy';
 
 export interface MoneyTarget {
@@ -57,17 +58,7 @@ function charge(route: string): MoneyOperation {
 }
 
 function paidTransaction(simulator: RevenueMonsterSimulator) {
-	return simulator.state.addTransaction({
-		orderId: simulator.state.nextId(),
-		title: 'Attack suite order',
-		amount: 1000,
-		currency: 'MYR',
-		type: 'WEB_PAYMENT',
-		method: 'FPX',
-		source: 'WEB_PAYMENT',
-		storeId: simulator.state.stores[0].id,
-		status: 'SUCCESS',
-	});
+	return seedPayment(simulator, { title: 'Attack suite order' });
 }
 
 const refund: MoneyOperation = {
@@ -76,15 +67,7 @@ const refund: MoneyOperation = {
 		const transaction = paidTransaction(simulator);
 		return {
 			item: { transactionId: transaction.transactionId },
-			parameters: {
-				resource: 'transaction',
-				operation: 'refund',
-				transactionId: '={{ $json.transactionId }}',
-				refundType: 'PARTIAL',
-				currency: 'MYR',
-				amount: 100,
-				reason: 'attack suite',
-			},
+			parameters: refundParameters('attack suite'),
 			path: '/v3/payment/refund',
 			// each refund takes 100 cents off the balance
 			rmActs: () => (transaction.finalAmount - transaction.balanceAmount) / 100,
@@ -113,14 +96,7 @@ const checkoutPay: MoneyOperation = {
 		const checkoutId = simulator.state.nextId();
 		const orderId = `ATK-${checkoutId}`;
 		const userId = `attack-${checkoutId}`;
-		const { token } = simulator.state.saveCardToken(userId, {
-			isSave: true,
-			name: 'TAN AH KOW',
-			label: '411111******1111',
-			lastFourNo: '1111',
-			month: 12,
-			year: 2039,
-		});
+		const token = seedSavedCard(simulator, userId);
 		simulator.state.checkouts.set(checkoutId, {
 			id: checkoutId,
 			type: 'WEB_PAYMENT',

@@ -2,15 +2,25 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import {
-	absoluteUrl,
 	emailAddress,
 	invalidParameter,
 	oneOfValues,
-	ringgitCurrency,
+	textFrom,
 	textUpTo,
 } from '../validation';
 import { PAYMENT_METHODS } from './shared';
-import { amountField, amountFrom, currencyField, storeIdField } from '../fields';
+import {
+	additionalFieldsCollection,
+	amountField,
+	amountFrom,
+	currencyField,
+	currencyFrom,
+	notifyUrlField,
+	orderIdField,
+	redirectUrlField,
+	returnUrlsFrom,
+	storeIdField,
+} from '../fields';
 
 const show = { resource: ['checkout'], operation: ['create'] };
 
@@ -51,15 +61,11 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		required: true,
-		default: ORDER_ID_EXPRESSION,
-		placeholder: 'INV-2024-0001',
-		description:
+		...orderIdField(
+			show,
 			'Your own reference for this payment, at most 24 characters. It must be new for every checkout, also when a step is re-run: Revenue Monster refuses one it has seen before. The default makes one from the time and the item (ORD250130091502123-0). Transaction → Get by Order ID finds the payment with it.',
-		displayOptions: { show },
+		),
+		default: ORDER_ID_EXPRESSION,
 	},
 	{
 		displayName: 'Order Title',
@@ -73,119 +79,95 @@ export const description: INodeProperties[] = [
 	},
 	currencyField(show, 'payment'),
 	amountField(show, 'How much the customer pays'),
-	{
-		displayName: 'Redirect URL',
-		name: 'redirectUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://shop.example.com/thank-you',
-		description:
-			'Where Revenue Monster sends the customer after paying, failing or cancelling. The page is told the status, but that is not proof of payment: use the notify URL or Transaction → Get by Order ID.',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Notify URL',
-		name: 'notifyUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://n8n.example.com/webhook/…/notify',
-		description:
-			'Where Revenue Monster reports the payment once it succeeds. Paste the URL of a Revenue Monster Trigger node here.',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Customer Country Code',
-				name: 'customerCountryCode',
-				type: 'string',
-				default: '',
-				placeholder: '60',
-				description: "Calling code of the customer's phone number, digits only (60 for Malaysia)",
-			},
-			{
-				displayName: 'Customer Email',
-				name: 'customerEmail',
-				type: 'string',
-				placeholder: 'name@email.com',
-				default: '',
-				description: "The customer's email address, filled in on the payment page",
-			},
-			{
-				displayName: 'Customer Phone Number',
-				name: 'customerPhoneNumber',
-				type: 'string',
-				default: '',
-				placeholder: '123456789',
-				description: 'Phone number without the country code',
-			},
-			{
-				displayName: 'Customer User ID',
-				name: 'customerUserId',
-				type: 'string',
-				default: '',
-				placeholder: 'customer-42',
-				description:
-					'Your own ID for the customer. Needed when card saving (tokenization) is on for your account: the cards they save are listed under this ID (Card Token → Get Many).',
-			},
-			{
-				displayName: 'Layout Version',
-				name: 'layoutVersion',
-				type: 'options',
-				options: [
-					{ name: 'V1', value: 'v1' },
-					{ name: 'V2', value: 'v2' },
-					{ name: 'V3', value: 'v3' },
-					{ name: 'V4', value: 'v4' },
-				],
-				default: DEFAULT_LAYOUT_VERSION,
-				description:
-					"Design of Revenue Monster's payment page. Without this field v3 is used. V4 is listed by Revenue Monster's current Online Payment documentation (the 2022 pages list v1 to v3).",
-			},
-			{
-				displayName: 'Open One Method Directly',
-				name: 'individualMethod',
-				type: 'options',
-				options: [{ name: 'No (Show Every Method)', value: '' }, ...PAYMENT_METHODS],
-				default: '',
-				description:
-					"Make the output URL open this method's payment at once instead of the page listing every method (Revenue Monster's \"Individual Payment Checkout\": the checkout URL with &method= appended). The page's own URL stays in checkoutUrl.",
-			},
-			{
-				displayName: 'Order Additional Data',
-				name: 'orderAdditionalData',
-				type: 'string',
-				default: '',
-				description:
-					'Your own data kept with the payment and returned in the transaction, at most 128 characters (for example an internal reference)',
-			},
-			{
-				displayName: 'Order Detail',
-				name: 'orderDetail',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: 'Longer description of the order, at most 600 characters',
-			},
-			{
-				displayName: 'Payment Methods',
-				name: 'methods',
-				type: 'multiOptions',
-				options: PAYMENT_METHODS,
-				default: [],
-				description:
-					'Which ways to pay the page offers. Leave empty to offer every method active on your Revenue Monster account; a method that is not active makes Revenue Monster refuse the checkout.',
-			},
-		],
-	},
+	redirectUrlField(
+		show,
+		'https://shop.example.com/thank-you',
+		'Where Revenue Monster sends the customer after paying, failing or cancelling. The page is told the status, but that is not proof of payment: use the notify URL or Transaction → Get by Order ID.',
+	),
+	notifyUrlField(show, 'Where Revenue Monster reports the payment once it succeeds'),
+	additionalFieldsCollection(show, [
+		{
+			displayName: 'Customer Country Code',
+			name: 'customerCountryCode',
+			type: 'string',
+			default: '',
+			placeholder: '60',
+			description: "Calling code of the customer's phone number, digits only (60 for Malaysia)",
+		},
+		{
+			displayName: 'Customer Email',
+			name: 'customerEmail',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			description: "The customer's email address, filled in on the payment page",
+		},
+		{
+			displayName: 'Customer Phone Number',
+			name: 'customerPhoneNumber',
+			type: 'string',
+			default: '',
+			placeholder: '123456789',
+			description: 'Phone number without the country code',
+		},
+		{
+			displayName: 'Customer User ID',
+			name: 'customerUserId',
+			type: 'string',
+			default: '',
+			placeholder: 'customer-42',
+			description:
+				'Your own ID for the customer. Needed when card saving (tokenization) is on for your account: the cards they save are listed under this ID (Card Token → Get Many).',
+		},
+		{
+			displayName: 'Layout Version',
+			name: 'layoutVersion',
+			type: 'options',
+			options: [
+				{ name: 'V1', value: 'v1' },
+				{ name: 'V2', value: 'v2' },
+				{ name: 'V3', value: 'v3' },
+				{ name: 'V4', value: 'v4' },
+			],
+			default: DEFAULT_LAYOUT_VERSION,
+			description:
+				"Design of Revenue Monster's payment page. Without this field v3 is used. V4 is listed by Revenue Monster's current Online Payment documentation (the 2022 pages list v1 to v3).",
+		},
+		{
+			displayName: 'Open One Method Directly',
+			name: 'individualMethod',
+			type: 'options',
+			options: [{ name: 'No (Show Every Method)', value: '' }, ...PAYMENT_METHODS],
+			default: '',
+			description:
+				"Make the output URL open this method's payment at once instead of the page listing every method (Revenue Monster's \"Individual Payment Checkout\": the checkout URL with &method= appended). The page's own URL stays in checkoutUrl.",
+		},
+		{
+			displayName: 'Order Additional Data',
+			name: 'orderAdditionalData',
+			type: 'string',
+			default: '',
+			description:
+				'Your own data kept with the payment and returned in the transaction, at most 128 characters (for example an internal reference)',
+		},
+		{
+			displayName: 'Order Detail',
+			name: 'orderDetail',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description: 'Longer description of the order, at most 600 characters',
+		},
+		{
+			displayName: 'Payment Methods',
+			name: 'methods',
+			type: 'multiOptions',
+			options: PAYMENT_METHODS,
+			default: [],
+			description:
+				'Which ways to pay the page offers. Leave empty to offer every method active on your Revenue Monster account; a method that is not active makes Revenue Monster refuse the checkout.',
+		},
+	]),
 ];
 
 /** The optional customer details, as RM's `customer` object; undefined when none is given. */
@@ -261,12 +243,9 @@ function withMethod(url: string, method: string): string {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const order: IDataObject = {
-		id: textUpTo(this, itemIndex, 'Order ID', this.getNodeParameter('orderId', itemIndex), { required: true, max: 24 }),
-		title: textUpTo(this, itemIndex, 'Order Title', this.getNodeParameter('orderTitle', itemIndex), {
-			required: true,
-			max: 32,
-		}),
-		currencyType: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
+		id: textFrom(this, itemIndex, 'orderId', 'Order ID', { required: true, max: 24 }),
+		title: textFrom(this, itemIndex, 'orderTitle', 'Order Title', { required: true, max: 32 }),
+		currencyType: currencyFrom(this, itemIndex),
 		amount: amountFrom(this, itemIndex),
 	};
 	const detail = textUpTo(this, itemIndex, 'Order Detail', fields.orderDetail, { max: 600 });
@@ -275,13 +254,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (additionalData) order.additionalData = additionalData;
 
 	const body: IDataObject = {
-		storeId: textUpTo(this, itemIndex, 'Store', this.getNodeParameter('storeId', itemIndex), { required: true }),
+		storeId: textFrom(this, itemIndex, 'storeId', 'Store', { required: true }),
 		type: oneOfValues(this, itemIndex, 'Type', this.getNodeParameter('type', itemIndex), [
 			'WEB_PAYMENT',
 			'MOBILE_PAYMENT',
 		] as const),
-		redirectUrl: absoluteUrl(this, itemIndex, 'Redirect URL', this.getNodeParameter('redirectUrl', itemIndex)),
-		notifyUrl: absoluteUrl(this, itemIndex, 'Notify URL', this.getNodeParameter('notifyUrl', itemIndex)),
+		...returnUrlsFrom(this, itemIndex),
 		layoutVersion: oneOfValues(
 			this,
 			itemIndex,

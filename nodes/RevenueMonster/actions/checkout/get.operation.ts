@@ -1,19 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
-import { textUpTo } from '../validation';
-import { checkoutIdField } from './shared';
+import { checkoutIdField } from '../fields';
+import { textFrom } from '../validation';
 
-export const description: INodeProperties[] = [checkoutIdField(['get'])];
+export const description: INodeProperties[] = [checkoutIdField({ resource: ['checkout'], operation: ['get'] })];
 
 /**
  * The checkout's state (status, order, methods offered, transactionId once paid). It is not the
  * payment itself: Transaction → Get with its transactionId shows that.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const checkoutId = textUpTo(this, itemIndex, 'Checkout ID', this.getNodeParameter('checkoutId', itemIndex), {
-		required: true,
-	});
+	const checkoutId = textFrom(this, itemIndex, 'checkoutId', 'Checkout ID', { required: true });
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'GET',
 		path: '/v3/payment/online',

@@ -8,7 +8,8 @@ import type {
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { checkChargeOutcome } from '../charge-outcome';
-import { oneOfValues, textUpTo } from '../validation';
+import { checkoutIdField } from '../fields';
+import { oneOfValues, textFrom, textUpTo } from '../validation';
 import {
 	CARD_COUNTRY_CODE,
 	cardFields,
@@ -17,7 +18,7 @@ import {
 	withoutCardSecrets,
 	type CardDetails,
 } from './card';
-import { checkoutIdField, PAYMENT_METHODS } from './shared';
+import { PAYMENT_METHODS } from './shared';
 
 const show = { resource: ['checkout'], operation: ['pay'] };
 
@@ -48,7 +49,7 @@ const DUITNOW_METHOD = 'MAYBANK_MY';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const description: INodeProperties[] = [
-	checkoutIdField(['pay']),
+	checkoutIdField(show),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -169,65 +170,72 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The request body for each mode (revenue-monster-api.md §6, direct checkout). */
-function bodyFor(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	mode: Mode,
-	checkoutId: string,
-	card?: CardDetails,
-	savedCard?: { token: string; keep: boolean },
-): IDataObject {
-	const method = () =>
-		textUpTo(context, itemIndex, 'Method', context.getNodeParameter('method', itemIndex, ''), { required: true });
+/** What one payment sends, and what its answer needs: the card to mask in it, the field for a QR image. */
+interface PayRequest {
+	body: IDataObject;
+	/** Card Details mode: the number and CVC that went out, masked in whatever comes back */
+	card?: CardDetails;
+	/** QR modes: the binary field the image goes in */
+	qrField?: string;
+}
+
+/**
+ * Reads the fields `mode` uses, and only those, into its request body (revenue-monster-api.md §6,
+ * direct checkout). Each mode's body is built in its own case, from what that case read.
+ */
+function payRequestFor(context: IExecuteFunctions, itemIndex: number, mode: Mode, checkoutId: string): PayRequest {
+	const method = () => textFrom(context, itemIndex, 'method', 'Method', { required: true });
+	const qrField = () =>
+		textUpTo(context, itemIndex, 'Put QR Image in Field', context.getNodeParameter('binaryPropertyName', itemIndex, 'qrCode'), {
+			required: true,
+		});
 	switch (mode) {
 		case 'url':
-			return { checkoutId, type: 'URL', method: method() };
+			return { body: { checkoutId, type: 'URL', method: method() } };
 		case 'qrcode':
-			return { checkoutId, type: 'QRCODE', method: method() };
+			return { body: { checkoutId, type: 'QRCODE', method: method() }, qrField: qrField() };
 		case 'duitnowQrcode':
 			// "Online Payment" page, Mode: DuitNow QR: method is required and only MAYBANK_MY.
-			return { checkoutId, type: 'DUITNOW_QRCODE', method: DUITNOW_METHOD };
+			return { body: { checkoutId, type: 'DUITNOW_QRCODE', method: DUITNOW_METHOD }, qrField: qrField() };
 		case 'miniProgram': {
 			const body: IDataObject = { checkoutId, type: 'MINI_PROGRAM', method: method() };
-			const userId = textUpTo(context, itemIndex, 'WeChat Open ID', context.getNodeParameter('wechatUserId', itemIndex, ''));
+			const userId = textFrom(context, itemIndex, 'wechatUserId', 'WeChat Open ID');
 			if (userId) body.userId = userId;
-			return body;
+			return { body };
 		}
 		case 'fpx': {
-			const bankCode = textUpTo(context, itemIndex, 'Bank', context.getNodeParameter('bankCode', itemIndex, ''), {
-				required: true,
-			});
-			return { checkoutId, type: 'URL', method: 'FPX_MY', fpx: { bankCode } };
+			const bankCode = textFrom(context, itemIndex, 'bankCode', 'Bank', { required: true });
+			return { body: { checkoutId, type: 'URL', method: 'FPX_MY', fpx: { bankCode } } };
 		}
 		case 'gobiz':
-			return { checkoutId, type: 'URL', method: 'GOBIZ_MY', gobiz: { type: 'UNIVERSAL_PAYMENT' } };
-		case 'gobizCard':
-			return {
+			return { body: { checkoutId, type: 'URL', method: 'GOBIZ_MY', gobiz: { type: 'UNIVERSAL_PAYMENT' } } };
+		case 'gobizCard': {
+			const card = readCard(context, itemIndex);
+			const body = {
 				checkoutId,
 				type: 'URL',
 				method: 'GOBIZ_MY',
 				gobiz: { type: 'UNIVERSAL_PAYMENT' },
 				card: {
 					isToken: false,
-					isSave: card!.save,
-					name: card!.name,
-					no: card!.number,
-					cvc: card!.cvc,
-					month: card!.month,
-					year: card!.year,
+					isSave: card.save,
+					name: card.name,
+					no: card.number,
+					cvc: card.cvc,
+					month: card.month,
+					year: card.year,
 					countryCode: CARD_COUNTRY_CODE,
 				},
 			};
-		case 'gobizToken':
-			return {
-				checkoutId,
-				type: 'URL',
-				method: 'GOBIZ_MY',
-				gobiz: { type: 'DIRECT_PAYMENT' },
-				// "GoBiz w/ Token": isSave "Save the token after made transaction else will delete".
-				card: { isToken: true, isSave: savedCard!.keep, no: savedCard!.token },
-			};
+			return { body, card };
+		}
+		case 'gobizToken': {
+			const token = textFrom(context, itemIndex, 'cardToken', 'Saved Card Token', { required: true });
+			const keep = context.getNodeParameter('keepSavedCard', itemIndex, true) !== false;
+			// "GoBiz w/ Token": isSave "Save the token after made transaction else will delete".
+			const card = { isToken: true, isSave: keep, no: token };
+			return { body: { checkoutId, type: 'URL', method: 'GOBIZ_MY', gobiz: { type: 'DIRECT_PAYMENT' }, card } };
+		}
 	}
 }
 
@@ -289,28 +297,9 @@ function cardPaymentResult(
  * the money was taken. Every output carries the checkoutId, to look the payment up later.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const checkoutId = textUpTo(this, itemIndex, 'Checkout ID', this.getNodeParameter('checkoutId', itemIndex), {
-		required: true,
-	});
+	const checkoutId = textFrom(this, itemIndex, 'checkoutId', 'Checkout ID', { required: true });
 	const mode = oneOfValues(this, itemIndex, 'Mode', this.getNodeParameter('mode', itemIndex), MODES);
-
-	const card = mode === 'gobizCard' ? readCard(this, itemIndex) : undefined;
-	const savedCard =
-		mode === 'gobizToken'
-			? {
-					token: textUpTo(this, itemIndex, 'Saved Card Token', this.getNodeParameter('cardToken', itemIndex, ''), {
-						required: true,
-					}),
-					keep: this.getNodeParameter('keepSavedCard', itemIndex, true) !== false,
-				}
-			: undefined;
-	const body = bodyFor(this, itemIndex, mode, checkoutId, card, savedCard);
-	const isQrCode = mode === 'qrcode' || mode === 'duitnowQrcode';
-	const qrField = isQrCode
-		? textUpTo(this, itemIndex, 'Put QR Image in Field', this.getNodeParameter('binaryPropertyName', itemIndex, 'qrCode'), {
-				required: true,
-			})
-		: '';
+	const { body, card, qrField } = payRequestFor(this, itemIndex, mode, checkoutId);
 
 	const send = async (): Promise<IDataObject> =>
 		await revenueMonsterRequest.call(this, {
@@ -321,7 +310,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 
 	if (mode === 'gobizCard' || mode === 'gobizToken') {
-		// The card number and CVC went into the request: mask them in whatever comes back.
+		// A card number and CVC went into the request: mask them in whatever comes back.
 		const secrets = card ?? { number: '', cvc: '' };
 		try {
 			return [{ json: withoutCardSecrets(cardPaymentResult(this, itemIndex, await send(), checkoutId), secrets) }];
@@ -331,7 +320,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const item = ((await send()).item ?? {}) as IDataObject;
-	const binary = isQrCode ? await qrImage(this, item, checkoutId, qrField) : undefined;
+	const binary = qrField !== undefined ? await qrImage(this, item, checkoutId, qrField) : undefined;
 	return [{ json: { ...(binary ? withoutImage(item) : item), checkoutId }, ...(binary ? { binary } : {}) }];
 }
 

@@ -1,5 +1,5 @@
-/** Fields and lists the checkout operations have in common. */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+/** The payment methods the checkout operations offer. */
+import type { INodePropertyOptions } from 'n8n-workflow';
 
 /**
  * Payment methods as checkout requests name them: the method with its region suffix
@@ -20,17 +20,3 @@ export const PAYMENT_METHODS: INodePropertyOptions[] = [
 	{ name: 'WeChat Pay (China)', value: 'WECHATPAY_CN' },
 	{ name: 'WeChat Pay (Malaysia)', value: 'WECHATPAY_MY' },
 ];
-
-/** The checkout ID field, shown for the given checkout operations. */
-export function checkoutIdField(operation: string[]): INodeProperties {
-	return {
-		displayName: 'Checkout ID',
-		name: 'checkoutId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '1548316308361173347',
-		description: 'The checkoutId in the output of Checkout → Create',
-		displayOptions: { show: { resource: ['checkout'], operation } },
-	};
-}

@@ -1,16 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
-import { oneOfValues, recurringTargetFor, ringgitCurrency, wholeNumberAtLeast } from '../validation';
-import { chargeDayFields, customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
-import { amountField, amountFrom, currencyField } from '../fields';
+import { oneOfValues, recurringTargetFor, wholeNumberAtLeast } from '../validation';
+import { chargeDayFields, customerBody, customerDetailOptions, newCustomerFields, returnUrlFields } from './shared';
+import { additionalFieldsCollection, amountField, amountFrom, currencyField, currencyFrom } from '../fields';
 
-const operation = ['createRecurring'];
-const show = { resource: ['customer'], operation };
+const show = { resource: ['customer'], operation: ['createRecurring'] };
 
 export const description: INodeProperties[] = [
-	storeIdField(operation),
-	emailField(operation),
+	...newCustomerFields(show),
 	currencyField(show, 'recurring charge'),
 	amountField(show, 'What Revenue Monster charges the card each time'),
 	{
@@ -27,27 +25,19 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...chargeDayFields(show),
-	...returnUrlFields(operation),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			...customerDetailOptions(),
-			{
-				displayName: 'Number of Charges',
-				name: 'recurringRepetition',
-				type: 'number',
-				default: 12,
-				typeOptions: { minValue: 1 },
-				description:
-					"How many times Revenue Monster charges the card in total. Leave out to use Revenue Monster's default.",
-			},
-		],
-	},
+	...returnUrlFields(show),
+	additionalFieldsCollection(show, [
+		...customerDetailOptions(),
+		{
+			displayName: 'Number of Charges',
+			name: 'recurringRepetition',
+			type: 'number',
+			default: 12,
+			typeOptions: { minValue: 1 },
+			description:
+				"How many times Revenue Monster charges the card in total. Leave out to use Revenue Monster's default.",
+		},
+	]),
 ];
 
 /**
@@ -63,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	] as const);
 	const body: IDataObject = {
 		...customerBody(this, itemIndex, additionalFields),
-		currency: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
+		currency: currencyFrom(this, itemIndex),
 		amount: amountFrom(this, itemIndex),
 		recurringInterval: interval,
 	};

@@ -1,23 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
-import { customerBody, customerDetailOptions, emailField, returnUrlFields, storeIdField } from './shared';
+import { additionalFieldsCollection } from '../fields';
+import { customerBody, customerDetailOptions, newCustomerFields, returnUrlFields } from './shared';
 
-const operation = ['createTokenized'];
+const show = { resource: ['customer'], operation: ['createTokenized'] };
 
 export const description: INodeProperties[] = [
-	storeIdField(operation),
-	emailField(operation),
-	...returnUrlFields(operation),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: { resource: ['customer'], operation } },
-		options: customerDetailOptions(),
-	},
+	...newCustomerFields(show),
+	...returnUrlFields(show),
+	additionalFieldsCollection(show, customerDetailOptions()),
 ];
 
 /**

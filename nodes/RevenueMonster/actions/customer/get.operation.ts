@@ -2,16 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
-import { textUpTo } from '../validation';
-import { customerIdField } from './shared';
+import { textFrom } from '../validation';
+import { createdCustomerIdField } from './shared';
 
-export const description: INodeProperties[] = [customerIdField(['get'])];
+export const description: INodeProperties[] = [
+	createdCustomerIdField({ resource: ['customer'], operation: ['get'] }),
+];
 
 /** Revenue Monster only knows a customer once their card has been bound through paymentUrl. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const customerId = textUpTo(this, itemIndex, 'Customer ID', this.getNodeParameter('customerId', itemIndex), {
-		required: true,
-	});
+	const customerId = textFrom(this, itemIndex, 'customerId', 'Customer ID', { required: true });
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'GET',
 		path: apiPath('/v3/customer', customerId),

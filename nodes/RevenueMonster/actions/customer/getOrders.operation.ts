@@ -3,14 +3,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequestAllItems } from '../../transport/pagination';
 import { apiPath } from '../../transport/url';
 import { listFields, listLimitFrom } from '../fields';
-import { textUpTo } from '../validation';
-import { customerIdField } from './shared';
+import { textFrom } from '../validation';
+import { createdCustomerIdField } from './shared';
 
-const operation = ['getOrders'];
-const show = { resource: ['customer'], operation };
+const show = { resource: ['customer'], operation: ['getOrders'] };
 
 export const description: INodeProperties[] = [
-	customerIdField(operation),
+	createdCustomerIdField(show),
 	...listFields(show),
 ];
 
@@ -19,9 +18,7 @@ export const description: INodeProperties[] = [
  * transactionId, and for a failed charge a paymentUrl the customer can pay by hand.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const customerId = textUpTo(this, itemIndex, 'Customer ID', this.getNodeParameter('customerId', itemIndex), {
-		required: true,
-	});
+	const customerId = textFrom(this, itemIndex, 'customerId', 'Customer ID', { required: true });
 	const limit = listLimitFrom(this, itemIndex);
 	const orders = await revenueMonsterRequestAllItems.call(this, {
 		path: apiPath('/v3/customer', customerId, 'orders'),

@@ -1,67 +1,50 @@
 /** Fields and body parts the customer operations have in common. */
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { absoluteUrl, emailAddress, textUpTo } from '../validation';
-import { storeIdField as sharedStoreIdField } from '../fields';
+import { emailAddress, textFrom, textUpTo } from '../validation';
+import {
+	customerIdField,
+	notifyUrlField,
+	redirectUrlField,
+	returnUrlsFrom,
+	storeIdField,
+	type Show,
+} from '../fields';
 
-/** The customer ID field, shown for the given customer operations. */
-export function customerIdField(operation: string[]): INodeProperties {
-	return {
-		displayName: 'Customer ID',
-		name: 'customerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '1671703158559365205',
-		description:
-			'The ID Revenue Monster gave the customer when it was created (the "ID" in the output of Create Recurring Customer or Create Tokenized Customer)',
-		displayOptions: { show: { resource: ['customer'], operation } },
-	};
+/** The ID of a customer created by Create Recurring or Create Tokenized. */
+export function createdCustomerIdField(show: Show): INodeProperties {
+	return customerIdField(
+		show,
+		'The ID Revenue Monster gave the customer when it was created (the "ID" in the output of Create Recurring Customer or Create Tokenized Customer)',
+	);
 }
 
-/** The store the customer belongs to, picked from the merchant's stores. */
-export function storeIdField(operation: string[]): INodeProperties {
-	return sharedStoreIdField({ resource: ['customer'], operation }, 'the payments are made to');
-}
-
-export function emailField(operation: string[]): INodeProperties {
-	return {
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		placeholder: 'name@email.com',
-		required: true,
-		default: '',
-		description: "The customer's email address",
-		displayOptions: { show: { resource: ['customer'], operation } },
-	};
+/** The fields both kinds of customer start with: the store and the email address. */
+export function newCustomerFields(show: Show): INodeProperties[] {
+	return [
+		storeIdField(show, 'the payments are made to'),
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			required: true,
+			default: '',
+			description: "The customer's email address",
+			displayOptions: { show },
+		},
+	];
 }
 
 /** Where the customer's browser returns after binding a card, and where RM reports each payment. */
-export function returnUrlFields(operation: string[]): INodeProperties[] {
+export function returnUrlFields(show: Show): INodeProperties[] {
 	return [
-		{
-			displayName: 'Redirect URL',
-			name: 'redirectUrl',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'https://shop.example.com/card-saved',
-			description:
-				'Where Revenue Monster sends the customer after they enter their card. The page is told the outcome, but that is not proof of anything: use the notify URL or Get Customer.',
-			displayOptions: { show: { resource: ['customer'], operation } },
-		},
-		{
-			displayName: 'Notify URL',
-			name: 'notifyUrl',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'https://n8n.example.com/webhook/…/notify',
-			description:
-				'Where Revenue Monster reports each successful payment. Paste the URL of a Revenue Monster Trigger node here.',
-			displayOptions: { show: { resource: ['customer'], operation } },
-		},
+		redirectUrlField(
+			show,
+			'https://shop.example.com/card-saved',
+			'Where Revenue Monster sends the customer after they enter their card. The page is told the outcome, but that is not proof of anything: use the notify URL or Get Customer.',
+		),
+		notifyUrlField(show, 'Where Revenue Monster reports each successful payment'),
 	];
 }
 
@@ -115,10 +98,9 @@ export function customerBody(
 	additionalFields: IDataObject,
 ): IDataObject {
 	const body: IDataObject = {
-		storeId: textUpTo(context, itemIndex, 'Store', context.getNodeParameter('storeId', itemIndex), { required: true }),
+		storeId: textFrom(context, itemIndex, 'storeId', 'Store', { required: true }),
 		email: emailAddress(context, itemIndex, 'Email', context.getNodeParameter('email', itemIndex)),
-		redirectUrl: absoluteUrl(context, itemIndex, 'Redirect URL', context.getNodeParameter('redirectUrl', itemIndex)),
-		notifyUrl: absoluteUrl(context, itemIndex, 'Notify URL', context.getNodeParameter('notifyUrl', itemIndex)),
+		...returnUrlsFrom(context, itemIndex),
 	};
 	const details: Array<[string, string]> = [
 		['name', 'Name'],

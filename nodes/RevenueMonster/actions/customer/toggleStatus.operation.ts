@@ -2,43 +2,36 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
-import { oneOfValues, textUpTo } from '../validation';
-import { customerIdField } from './shared';
+import { additionalFieldsCollection } from '../fields';
+import { oneOfValues, textFrom } from '../validation';
+import { createdCustomerIdField } from './shared';
 
-const operation = ['toggleStatus'];
+const show = { resource: ['customer'], operation: ['toggleStatus'] };
 
 export const description: INodeProperties[] = [
-	customerIdField(operation),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: { resource: ['customer'], operation } },
-		options: [
-			{
-				displayName: 'Wanted Status',
-				name: 'wantedStatus',
-				type: 'options',
-				options: [
-					{
-						name: 'Active',
-						value: 'active',
-						description: 'Switch on only if the customer is inactive; an active customer is left as it is',
-					},
-					{
-						name: 'Inactive',
-						value: 'inactive',
-						description: 'Switch off only if the customer is active; an inactive customer is left as it is',
-					},
-				],
-				default: 'inactive',
-				description:
-					'Revenue Monster can only flip the status. Set the status you want and the customer is flipped only if needed, so running the workflow twice does not switch them back.',
-			},
-		],
-	},
+	createdCustomerIdField(show),
+	additionalFieldsCollection(show, [
+		{
+			displayName: 'Wanted Status',
+			name: 'wantedStatus',
+			type: 'options',
+			options: [
+				{
+					name: 'Active',
+					value: 'active',
+					description: 'Switch on only if the customer is inactive; an active customer is left as it is',
+				},
+				{
+					name: 'Inactive',
+					value: 'inactive',
+					description: 'Switch off only if the customer is active; an inactive customer is left as it is',
+				},
+			],
+			default: 'inactive',
+			description:
+				'Revenue Monster can only flip the status. Set the status you want and the customer is flipped only if needed, so running the workflow twice does not switch them back.',
+		},
+	]),
 ];
 
 /**
@@ -46,9 +39,7 @@ export const description: INodeProperties[] = [
  * RM has no "set": with a wanted status, the customer is read first and flipped only if needed.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const customerId = textUpTo(this, itemIndex, 'Customer ID', this.getNodeParameter('customerId', itemIndex), {
-		required: true,
-	});
+	const customerId = textFrom(this, itemIndex, 'customerId', 'Customer ID', { required: true });
 	const additionalFields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const path = apiPath('/v3/customer', customerId);
 

@@ -3,8 +3,17 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
 import { checkChargeOutcome } from '../charge-outcome';
-import { invalidParameter, oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, amountFrom, currencyField, timeoutFrom, timeoutOptions } from '../fields';
+import { invalidParameter, oneOfValues, textFrom, textUpTo } from '../validation';
+import {
+	additionalFieldsCollection,
+	amountField,
+	amountFrom,
+	currencyField,
+	currencyFrom,
+	customerIdField,
+	timeoutFrom,
+	timeoutOptions,
+} from '../fields';
 import { alreadyChargedOutput, findRecentCharge, oneAtATimePerCustomer } from './charge-guard';
 
 const show = { resource: ['order'], operation: ['create'] };
@@ -53,16 +62,10 @@ function chargeGuardHoursFrom(context: IExecuteFunctions, itemIndex: number): nu
 }
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Customer ID',
-		name: 'customerId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '1671703158559365205',
-		description: 'The customer whose saved card is charged (a recurring or tokenized customer who has bound a card)',
-		displayOptions: { show },
-	},
+	customerIdField(
+		show,
+		'The customer whose saved card is charged (a recurring or tokenized customer who has bound a card)',
+	),
 	currencyField(show, 'charge'),
 	amountField(show, 'How much to take from the card'),
 	{
@@ -92,30 +95,22 @@ export const description: INodeProperties[] = [
 			'Which of the API paths Revenue Monster has published for this charge to use. Keep the default unless Revenue Monster tells you otherwise.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				default: '',
-				description: 'Longer note about the charge, kept with the transaction',
-			},
-			{
-				displayName: 'Title',
-				name: 'title',
-				type: 'string',
-				default: '',
-				description: 'What the charge is for, up to 32 characters, shown on the transaction',
-			},
-		],
-	},
+	additionalFieldsCollection(show, [
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			default: '',
+			description: 'Longer note about the charge, kept with the transaction',
+		},
+		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+			description: 'What the charge is for, up to 32 characters, shown on the transaction',
+		},
+	]),
 	optionsWithChargeGuard(),
 ];
 
@@ -126,9 +121,7 @@ export const description: INodeProperties[] = [
  * With the guard on, a recent matching order in RM is output instead of charging again.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const customerId = textUpTo(this, itemIndex, 'Customer ID', this.getNodeParameter('customerId', itemIndex), {
-		required: true,
-	});
+	const customerId = textFrom(this, itemIndex, 'customerId', 'Customer ID', { required: true });
 	const route = oneOfValues(this, itemIndex, 'Route', this.getNodeParameter('route', itemIndex, 'customerOrder'), [
 		'customerOrder',
 		'recurringAdhocOrder',
@@ -136,7 +129,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	] as Route[]);
 	const additionalFields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {
-		currency: ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex)),
+		currency: currencyFrom(this, itemIndex),
 		amount: amountFrom(this, itemIndex),
 	};
 	const title = textUpTo(this, itemIndex, 'Title', additionalFields.title, { max: 32 });

@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
-import { textUpTo } from '../validation';
-import { customerUserIdField } from './shared';
+import { customerUserIdField } from '../fields';
+import { textFrom } from '../validation';
 
-const operation = ['delete'];
+const show = { resource: ['token'], operation: ['delete'] };
 
 export const description: INodeProperties[] = [
-	customerUserIdField(operation),
+	customerUserIdField(show),
 	{
 		displayName: 'Token',
 		name: 'token',
@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The saved card to forget: the "token" of an item from Card Token → Get Many',
-		displayOptions: { show: { resource: ['token'], operation } },
+		displayOptions: { show },
 	},
 ];
 
@@ -26,14 +26,8 @@ export const description: INodeProperties[] = [
  * the workflow goes on even when the last card was deleted.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const customerUserId = textUpTo(
-		this,
-		itemIndex,
-		'Customer User ID',
-		this.getNodeParameter('customerUserId', itemIndex),
-		{ required: true },
-	);
-	const token = textUpTo(this, itemIndex, 'Token', this.getNodeParameter('token', itemIndex), { required: true });
+	const customerUserId = textFrom(this, itemIndex, 'customerUserId', 'Customer User ID', { required: true });
+	const token = textFrom(this, itemIndex, 'token', 'Token', { required: true });
 	// RM reads the token from a JSON body on DELETE; it is signed like any other body.
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'DELETE',

@@ -2,20 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
-import { textUpTo } from '../validation';
-import { customerUserIdField } from './shared';
+import { customerUserIdField } from '../fields';
+import { textFrom } from '../validation';
 
-export const description: INodeProperties[] = [customerUserIdField(['getMany'])];
+export const description: INodeProperties[] = [customerUserIdField({ resource: ['token'], operation: ['getMany'] })];
 
 /** One output item per saved card: the token to pay with (Checkout → Pay, GoBiz token) and the masked card. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const customerUserId = textUpTo(
-		this,
-		itemIndex,
-		'Customer User ID',
-		this.getNodeParameter('customerUserId', itemIndex),
-		{ required: true },
-	);
+	const customerUserId = textFrom(this, itemIndex, 'customerUserId', 'Customer User ID', { required: true });
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'GET',
 		path: apiPath('/v3/payment/tokens', customerUserId),

@@ -2,19 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
-import { textUpTo } from '../validation';
+import { orderIdField } from '../fields';
+import { textFrom } from '../validation';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'INV-2024-0001',
-		description: 'Your own order ID, as given when the checkout was created',
-		displayOptions: { show: { resource: ['transaction'], operation: ['getByOrderId'] } },
-	},
+	orderIdField(
+		{ resource: ['transaction'], operation: ['getByOrderId'] },
+		'Your own order ID, as given when the checkout was created',
+	),
 ];
 
 /**
@@ -22,9 +17,7 @@ export const description: INodeProperties[] = [
  * out what happened to a payment whose outcome was unknown. TRANSACTION_NOT_FOUND means no payment.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const orderId = textUpTo(this, itemIndex, 'Order ID', this.getNodeParameter('orderId', itemIndex), {
-		required: true,
-	});
+	const orderId = textFrom(this, itemIndex, 'orderId', 'Order ID', { required: true });
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'GET',
 		path: apiPath('/v3/payment/transaction/order', orderId),

@@ -4,23 +4,21 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
 import { apiPath } from '../../transport/url';
-import { oneOfValues, ringgitCurrency, textUpTo } from '../validation';
-import { amountField, amountFrom, currencyField, timeoutFrom, timeoutOptions } from '../fields';
+import { oneOfValues, textFrom } from '../validation';
+import {
+	amountField,
+	amountFrom,
+	currencyField,
+	currencyFrom,
+	timeoutFrom,
+	timeoutOptions,
+	transactionIdField,
+} from '../fields';
 
-const operation = ['refund'];
-const show = { resource: ['transaction'], operation };
+const show = { resource: ['transaction'], operation: ['refund'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Transaction ID',
-		name: 'transactionId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '230101123456010000000001',
-		description: 'The payment to refund (its transactionId)',
-		displayOptions: { show },
-	},
+	transactionIdField(show, 'The payment to refund (its transactionId)'),
 	{
 		displayName: 'Refund Type',
 		name: 'refundType',
@@ -59,7 +57,7 @@ export const description: INodeProperties[] = [
 		description: 'Why the money is given back, kept with the refund',
 		displayOptions: { show },
 	},
-	timeoutOptions({ resource: ['transaction'], operation }),
+	timeoutOptions(show),
 ];
 
 /**
@@ -95,15 +93,13 @@ async function balanceOf(context: IExecuteFunctions, itemIndex: number, transact
  * answer is lost (transport), so a refund is never made twice.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const transactionId = textUpTo(this, itemIndex, 'Transaction ID', this.getNodeParameter('transactionId', itemIndex), {
-		required: true,
-	});
+	const transactionId = textFrom(this, itemIndex, 'transactionId', 'Transaction ID', { required: true });
 	const type = oneOfValues(this, itemIndex, 'Refund Type', this.getNodeParameter('refundType', itemIndex), [
 		'FULL',
 		'PARTIAL',
 	] as const);
-	const currencyType = ringgitCurrency(this, itemIndex, 'Currency', this.getNodeParameter('currency', itemIndex));
-	const reason = textUpTo(this, itemIndex, 'Reason', this.getNodeParameter('reason', itemIndex), { required: true });
+	const currencyType = currencyFrom(this, itemIndex);
+	const reason = textFrom(this, itemIndex, 'reason', 'Reason', { required: true });
 	const amount =
 		type === 'FULL' ? await balanceOf(this, itemIndex, transactionId) : amountFrom(this, itemIndex);
 	const body: IDataObject = { transactionId, refund: { type, currencyType, amount }, reason };

@@ -1,23 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { revenueMonsterRequest } from '../../transport/request';
-import { textUpTo } from '../validation';
-import { timeoutFrom, timeoutOptions } from '../fields';
+import { textFrom } from '../validation';
+import { orderIdField, timeoutFrom, timeoutOptions } from '../fields';
 
-const operation = ['reverse'];
+const show = { resource: ['transaction'], operation: ['reverse'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'INV-2024-0001',
-		description: 'Your own order ID of the payment to cancel',
-		displayOptions: { show: { resource: ['transaction'], operation } },
-	},
-	timeoutOptions({ resource: ['transaction'], operation }),
+	orderIdField(show, 'Your own order ID of the payment to cancel'),
+	timeoutOptions(show),
 ];
 
 /**
@@ -26,9 +17,7 @@ export const description: INodeProperties[] = [
  * payment (about 15 minutes); later, refund it instead.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const orderId = textUpTo(this, itemIndex, 'Order ID', this.getNodeParameter('orderId', itemIndex), {
-		required: true,
-	});
+	const orderId = textFrom(this, itemIndex, 'orderId', 'Order ID', { required: true });
 	const response = await revenueMonsterRequest.call(this, {
 		method: 'POST',
 		path: '/v3/payment/reverse',
