@@ -1,8 +1,10 @@
 /**
  * Each payment starts a workflow once, each signed request at most once. RM resends a notification
  * until it gets a 200, and a captured one can be replayed, so the trigger remembers what it accepted:
- * - in the workflow's static data (saved by n8n after each webhook call, kept across restarts):
- *   the last 1000 payment keys and the nonces seen inside the time window;
+ * - in the workflow's static data (in n8n's database, kept across restarts and shared by webhook
+ *   processes): the last 1000 payment keys and the nonces seen inside the time window. n8n 2.41 saves
+ *   what a request without a run writes, not what a run-starting one writes once there is static data
+ *   (docs/SCALING.md), so duplicates answered write what is missing;
  * - in this process: the same recent keys, and the keys claimed by notifications being handled right
  *   now, so copies arriving together (before n8n has saved the static data) cannot both start a run;
  *   also every payment key it has read in saved static data (queue mode: other processes' keys).
