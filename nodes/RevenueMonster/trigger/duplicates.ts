@@ -95,11 +95,9 @@ export class NotificationMemory {
 	 * @returns whether anything was written
 	 */
 	saveKnownPayments(): boolean {
-		const stored = storedPayments(this.staticData);
-		const present = new Set(stored);
-		const missing = this.knownHere().filter((known) => !present.has(known));
-		if (missing.length === 0) return false;
-		this.staticData.acceptedPayments = [...stored, ...missing].slice(-MAX_REMEMBERED_PAYMENTS);
+		const { payments, missing } = this.storedWithKnown();
+		if (missing === 0) return false;
+		this.staticData.acceptedPayments = payments.slice(-MAX_REMEMBERED_PAYMENTS);
 		return true;
 	}
 
@@ -143,15 +141,21 @@ export class NotificationMemory {
 			return;
 		}
 		this.commitInProcess(key);
-		// In queue mode each webhook process saves the whole static data it loaded at the start of its
-		// request, so a save from another process can drop keys known here: every write puts them back.
-		const stored = storedPayments(this.staticData);
-		const present = new Set(stored);
-		const payments = [...stored, ...this.knownHere().filter((known) => !present.has(known))].filter(
-			(entry) => entry !== key,
-		);
+		const payments = this.storedWithKnown().payments.filter((entry) => entry !== key);
 		payments.push(key);
 		this.staticData.acceptedPayments = payments.slice(-MAX_REMEMBERED_PAYMENTS);
+	}
+
+	/**
+	 * The payments in the loaded static data, then those known here that it lacks. In queue mode each
+	 * webhook process saves the whole static data it loaded at the start of its request, so a save from
+	 * another process can drop keys known here: every write puts them back.
+	 */
+	private storedWithKnown(): { payments: string[]; missing: number } {
+		const stored = storedPayments(this.staticData);
+		const present = new Set(stored);
+		const missing = this.knownHere().filter((known) => !present.has(known));
+		return { payments: [...stored, ...missing], missing: missing.length };
 	}
 
 	/**

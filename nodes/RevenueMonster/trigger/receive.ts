@@ -212,9 +212,19 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		memory.commit(key, seenAtSeconds);
 		held.delete(key);
 	};
-	const commitInProcess = (key: string) => {
-		memory.commitInProcess(key);
-		held.delete(key);
+	/**
+	 * A copy of a payment that already started a run: 200, no run. Its nonce stays in this process (the
+	 * payment's key answers a replay already), and the static data gets only the payments it lacks, as
+	 * n8n keeps what a request without a run writes.
+	 */
+	const ignoreDuplicate = (what: string): IWebhookResponseData => {
+		if (nonce !== undefined) {
+			memory.commitInProcess(nonceKey(nonce));
+			held.delete(nonceKey(nonce));
+		}
+		memory.saveKnownPayments();
+		logNoRun(context, `ignored a duplicate notification (${what} already started a run)`, 'debug');
+		return acknowledge(context);
 	};
 
 	if (nonce !== undefined) {
@@ -232,12 +242,7 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 	// Keys saved before this version: `eventType:id:status` (only ever SUCCESS for a run).
 	const savedByOlderVersion = `${notification.eventType}:${id}:${PAID}`;
 	if (options.ignoreDuplicates && (memory.wasAccepted(seenLookupKey) || memory.wasAccepted(savedByOlderVersion))) {
-		// No run: its nonce stays in this process (the payment's key answers a replay already), and the
-		// static data gets only the payments it lacks, as n8n keeps what a request without a run writes.
-		if (nonce !== undefined) commitInProcess(nonceKey(nonce));
-		memory.saveKnownPayments();
-		logNoRun(context, `ignored a duplicate notification (payment ${id} already started a run)`, 'debug');
-		return acknowledge(context);
+		return ignoreDuplicate(`payment ${id}`);
 	}
 	if (memory.claim(lookupKey) === 'inFlight') {
 		release();
@@ -271,12 +276,7 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 
 		// No await from here on: the check and the commit cannot interleave with another copy.
 		if (options.ignoreDuplicates) {
-			if (memory.wasAccepted(key)) {
-				if (nonce !== undefined) commitInProcess(nonceKey(nonce));
-				memory.saveKnownPayments();
-				logNoRun(context, `ignored a duplicate notification (${key} already started a run)`, 'debug');
-				return acknowledge(context);
-			}
+			if (memory.wasAccepted(key)) return ignoreDuplicate(key);
 			commit(key);
 			commit(seenLookupKey);
 		}
