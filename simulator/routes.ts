@@ -1,6 +1,7 @@
 /** The simulator's Open API endpoints (revenue-monster-api.md §6), answering with RM's shapes. */
 import { qrPngOf } from './qr';
 import { RmError } from './rm-error';
+import { transactionsListPage } from './transactions-list';
 import type { Fault, FaultKind } from './faults';
 import type { Checkout, Customer, CustomerOrder, Json, SimulatorState, Transaction } from './state';
 
@@ -490,20 +491,11 @@ route('GET', '/v3/payment/transaction/order/:orderId', (sim, _request, [orderId]
 	ok(transactionOr404(sim.state.transactionByOrderId(orderId))),
 );
 route('GET', '/v3/payment/transaction/:id', (sim, _request, [id]) => ok(transactionOr404(sim.state.transactionById(id))));
-// RM's "Get All Transactions" pages (doc and doc-v2) document only `limit` (and the SDKs `cursor`): no
-// filter and no order. The simulator lists newest *created* first and changes a status in place (a
-// refund, a reversal, an IN_PROCESS charge settling) without moving the transaction up: the harder
-// case for a poller, which then only finds a status change by reading back to that transaction.
+// RM's "Get All Transactions" pages document only `limit` (and the SDKs `cursor`): no filter and no
+// order. Order, page size and arrivals between pages are settings: simulator/transactions-list.ts.
 route('GET', '/v3/payment/transactions', (sim, request) =>
-	page(sim, [...sim.state.transactions].sort(newestCreatedFirst), request.query),
+	transactionsListPage(sim.state, sim.options.pageSize, request.query),
 );
-
-/** Ties within one millisecond: the later-created first (ids grow). */
-function newestCreatedFirst(a: Transaction, b: Transaction): number {
-	const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
-	if (byTime !== 0) return byTime;
-	return BigInt(b.transactionId) > BigInt(a.transactionId) ? 1 : -1;
-}
 
 route('POST', '/v3/payment/refund', (sim, request) => {
 	const body = requireBody(request);
