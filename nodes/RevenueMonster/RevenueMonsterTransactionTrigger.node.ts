@@ -11,10 +11,12 @@ import {
 	comparePoll,
 	cutoffFor,
 	DEFAULT_LOOK_BACK_HOURS,
+	MAX_PAGES,
 	newestMatching,
 	readState,
 	scanTransactions,
 	type PollSettings,
+	TRIGGER_WARNING,
 } from './polling/transactions';
 
 /** "Fetch Test Event" reads at most this many pages looking for an example. */
@@ -131,13 +133,21 @@ export class RevenueMonsterTransactionTrigger implements INodeType {
 
 		const staticData = this.getWorkflowStaticData('node');
 		const previous = readState(staticData.transactionPoll);
-		const scan = await scanTransactions.call(this, cutoffFor(previous, now, settings.lookBackHours));
+		const scan = await scanTransactions.call(this, cutoffFor(previous, now, settings.lookBackHours), MAX_PAGES, previous?.resume);
+		const { emit, state } = comparePoll(previous, scan.transactions, settings, now, scan);
 		if (scan.truncated) {
-			this.logger.warn(
-				`Revenue Monster Transaction Trigger read ${scan.pages} pages without reaching the look-back window's start; older transactions were not compared this time`,
-			);
+			// The bound (MAX_PAGES): loud, in the execution, and the next poll goes on from the cursor kept.
+			const message = `Read ${scan.pages} pages (the most one poll reads) without covering the look-back window (list order: ${scan.order}). What was read is compared; the next poll continues from where this one stopped, so later transactions come late, not never.`;
+			this.logger.warn(`Revenue Monster Transaction Trigger: ${message}`);
+			emit.push({
+				status: TRIGGER_WARNING,
+				warning: 'PAGE_BOUND_REACHED',
+				message,
+				pagesRead: scan.pages,
+				listOrder: scan.order,
+				eventKey: `warning:PAGE_BOUND_REACHED:${now}`,
+			});
 		}
-		const { emit, state } = comparePoll(previous, scan.transactions, settings, now);
 		// Assigned as a whole, so n8n marks the static data changed and saves it with the emission.
 		staticData.transactionPoll = state as unknown as IDataObject;
 		if (emit.length === 0) return null;

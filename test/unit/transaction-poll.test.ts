@@ -49,13 +49,13 @@ describe('reading the list', () => {
 		const { context, calls } = listContext([...recent, ...older]);
 		const scan = await scanTransactions.call(context, cutoff);
 		expect(calls()).toBe(1);
-		expect(scan.unordered).toBe(false);
+		expect(scan.order).toBe('newest-first');
 	});
 
 	it('oldest first: notices and reads to the end, so nothing in the window is missed', async () => {
 		const { context, calls } = listContext([...recent, ...older].reverse());
 		const scan = await scanTransactions.call(context, cutoff);
-		expect(scan.unordered).toBe(true);
+		expect(scan.order).toBe('oldest-first');
 		expect(calls()).toBe(5);
 		const ids = new Set(scan.transactions.map((item) => item.transactionId));
 		for (const item of recent) expect(ids.has(item.transactionId)).toBe(true);
@@ -66,7 +66,7 @@ describe('reading the list', () => {
 		const shuffled = all.map((item, i) => all[(i * 37) % all.length]);
 		const { context, calls } = listContext(shuffled);
 		const scan = await scanTransactions.call(context, cutoff);
-		expect(scan.unordered).toBe(true);
+		expect(scan.order).toBe('unordered');
 		expect(calls()).toBe(5);
 	});
 
