@@ -122,3 +122,53 @@ describe('control: the counting', () => {
 		expect(countCell(['a', 'b', 'c'], emitted)).toEqual({ doubled: 1, lost: 1 });
 	});
 });
+
+describe('the page bound (100 pages) and the saved cursors', () => {
+	const pollCalls = () => suite.simulator.apiLog().filter((entry) => entry.path === '/v3/payment/transactions').length;
+
+	it('newest first, a burst of 10 050 declines between two polls: a warning, then the 50 past the bound in the next poll', async () => {
+		add('SUCCESS', OLD_MS);
+		const poller = new PollHarness(new RevenueMonsterTransactionTrigger(), { statuses: ['FAILED'] }, suite.credentials);
+		await poller.activate();
+		const burst = Array.from({ length: 10_050 }, () => add('FAILED'));
+		const emitted = [...(await poller.poll())];
+		expect(emitted.filter(isWarning)).toEqual([
+			expect.objectContaining({ status: 'TRIGGER_WARNING', warning: 'PAGE_BOUND_REACHED', pagesRead: 100 }),
+		]);
+		emitted.push(...(await poller.poll()));
+		const transactions = emitted.filter((item) => !isWarning(item));
+		expect(countCell(burst.map((transaction) => transaction.transactionId), transactions)).toEqual({ doubled: 0, lost: 0 });
+	}, 120_000);
+
+	it('oldest first, after the window start is saved: the list turning newest first is noticed and read from the top', async () => {
+		configureTransactionsList(suite.simulator.state, { order: 'oldest-first' });
+		seedShape('many pages');
+		const poller = new PollHarness(new RevenueMonsterTransactionTrigger(), { statuses: ['FAILED'] }, suite.credentials);
+		await poller.activate();
+		await poller.poll(); // finishes the read past the bound, keeps the window's start
+		const before = pollCalls();
+		await poller.poll();
+		expect(pollCalls() - before).toBe(1); // one page from the window's start, not 101 from the top
+
+		configureTransactionsList(suite.simulator.state, { order: 'newest-first' });
+		const declines = Array.from({ length: 5 }, () => add('FAILED'));
+		const emitted = await poller.poll();
+		expect(countCell(declines.map((transaction) => transaction.transactionId), emitted)).toEqual({ doubled: 0, lost: 0 });
+	}, 120_000);
+
+	it('oldest first, a saved cursor RM refuses: read from the top (the bound again, said so), nothing lost', async () => {
+		configureTransactionsList(suite.simulator.state, { order: 'oldest-first' });
+		seedShape('many pages');
+		const poller = new PollHarness(new RevenueMonsterTransactionTrigger(), { statuses: ['FAILED'] }, suite.credentials);
+		await poller.activate();
+		await poller.poll();
+		const declines = Array.from({ length: 5 }, () => add('FAILED'));
+		suite.simulator.addFault({ kind: 'errorIn200', code: 'VALIDATION_ERROR', message: 'cursor is invalid', method: 'GET', path: '/v3/payment/transactions' });
+		const emitted = await poller.poll();
+		// From the top, 10 055 rows oldest first: the bound again, with its warning; the next poll goes on.
+		expect(emitted.filter(isWarning)).toHaveLength(1);
+		emitted.push(...(await poller.poll()));
+		const transactions = emitted.filter((item) => !isWarning(item));
+		expect(countCell(declines.map((transaction) => transaction.transactionId), transactions)).toEqual({ doubled: 0, lost: 0 });
+	}, 120_000);
+});
