@@ -156,6 +156,22 @@ describe('the page bound (100 pages) and the saved cursors', () => {
 		expect(countCell(declines.map((transaction) => transaction.transactionId), emitted)).toEqual({ doubled: 0, lost: 0 });
 	}, 120_000);
 
+	it('oldest first, old rows dropped from the head (an offset cursor now points further on): checked, read from the top', async () => {
+		configureTransactionsList(suite.simulator.state, { order: 'oldest-first' });
+		for (let i = 0; i < 300; i++) add('SUCCESS', OLD_MS + i * 1_000);
+		const poller = new PollHarness(new RevenueMonsterTransactionTrigger(), { statuses: ['FAILED'] }, suite.credentials);
+		await poller.activate(); // three pages; keeps the third (offset 200) as the window's start
+		const declines = Array.from({ length: 5 }, (_, n) => add('FAILED', Date.now() + n)); // distinct times: an order to see
+		// The 103 oldest leave the list (a retention RM does not document; an offset cursor would not survive
+		// it): offset 200 now starts at the 4th decline, inside the window.
+		const oldest = [...suite.simulator.state.transactions].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+		const dropped = new Set(oldest.slice(0, 103));
+		suite.simulator.state.transactions = suite.simulator.state.transactions.filter((transaction) => !dropped.has(transaction));
+		// In this very poll: the page the saved cursor gives does not start before the window, so it reads from the top.
+		const emitted = await poller.poll();
+		expect(countCell(declines.map((transaction) => transaction.transactionId), emitted)).toEqual({ doubled: 0, lost: 0 });
+	}, 120_000);
+
 	it('oldest first, a saved cursor RM refuses: read from the top (the bound again, said so), nothing lost', async () => {
 		configureTransactionsList(suite.simulator.state, { order: 'oldest-first' });
 		seedShape('many pages');
