@@ -179,7 +179,7 @@ export async function scanTransactions(
 	let safeCursor = '';
 	let sawWindow = false;
 	let boundStartsBefore = false;
-	let resumeRejected = false;
+	const resumeRejected = false;
 	let cursor = start?.cursor;
 	const from = cursor;
 	const fromWindow = Boolean(from) && start?.reason === 'window';
@@ -197,6 +197,7 @@ export async function scanTransactions(
 			});
 		} catch (error) {
 			// A saved cursor RM no longer takes: read from the top instead (costs calls, loses nothing).
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already the transport's NodeApiError
 			if (pages !== 1 || !from) throw error;
 			return await fromTop();
 		}
