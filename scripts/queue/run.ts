@@ -17,6 +17,7 @@
  * (billing, notifications, binary, polling) with fewer payments per spacing.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'fs';
+import { createRequire } from 'module';
 import http from 'http';
 import os from 'os';
 import path from 'path';
@@ -27,10 +28,11 @@ import type { Customer, Json } from '../../simulator/state';
 import { Checklist } from '../lib/checklist';
 import { REPO_ROOT, packPackage, withoutNpmConfig } from '../lib/n8n-instance';
 import { ensureN8nRuntime } from '../lib/n8n-runtime';
+import { LocalNginx } from '../lib/nginx';
 import { LocalPostgres } from '../lib/postgres';
 import { LocalRedis } from '../lib/redis';
 import { freePort, runCommand, sleep, stopAll, stopAllOnExit, waitFor } from '../lib/processes';
-import { credentialsFor } from '../lib/workflows';
+import { credentialsFor, loadWorkflow, type WorkflowJson } from '../lib/workflows';
 import { QueueCluster } from './cluster';
 import { RoundRobinProxy, Sink } from './proxy';
 import {
@@ -45,6 +47,7 @@ import {
 	pollingWorkflow,
 	postgresCredential,
 	qrWorkflow,
+	redisCredential,
 } from './workflows';
 
 const QUEUE_DIR = path.join(REPO_ROOT, '.queue');
@@ -55,7 +58,7 @@ const CUSTOMERS = 200;
 const BATCHES = 10;
 const NODE_CONCURRENCY = 4;
 const WORKER_CONCURRENCY = 5;
-const PARTS = ['billing', 'notifications', 'binary', 'polling'] as const;
+const PARTS = ['billing', 'notifications', 'recipe', 'routed', 'binary', 'polling'] as const;
 const OPTIONS = parseOptions(process.argv.slice(2));
 const PAYMENTS = OPTIONS.payments;
 const COPIES = 3;
@@ -76,12 +79,26 @@ export const SPACINGS: Array<{ label: string; ms: number }> = [
  * often that happens depends on how long a process takes to accept one, and is measured, not promised.
  */
 const WEBHOOK_PROCESSES = 2;
+/**
+ * Payments per spacing for the two remedies (docs/SCALING.md): the exactly-once recipe (the example
+ * workflow, copies alternating between the processes) and the nginx routing of the notify path. Fewer
+ * than `--payments` to keep the run's time reasonable: each set of copies costs the webhook processes
+ * about as much as the 100-payment sets above per copy.
+ */
+const REMEDY_PAYMENTS = Math.min(PAYMENTS, 20);
+/** The committed nginx configuration the routing part fills with the run's ports and measures. */
+const NGINX_TEMPLATE = path.join(REPO_ROOT, 'deploy', 'nginx', 'revenue-monster-webhooks.conf');
+/** The example a queue-mode merchant imports, imported as it is (its credentials are made to match). */
+const RECIPE_EXAMPLE = 'payment-notification-queue-mode.json';
 
 const list = new Checklist();
 let simulator: RevenueMonsterSimulator | undefined;
 let cluster: QueueCluster | undefined;
 let postgres: LocalPostgres | undefined;
 let redis: LocalRedis | undefined;
+let nginx: LocalNginx | undefined;
+let recipe: WorkflowJson | undefined;
+let nodeModules = '';
 const proxy: { server?: RoundRobinProxy } = {};
 const sink = new Sink();
 
@@ -91,6 +108,12 @@ interface Figures {
 	tokens: number;
 	runs: Record<string, number>;
 	worst: Record<string, number>;
+	/** payments that ran exactly once through nginx, of those sent, over every spacing */
+	routed?: { once: number; of: number };
+	/** payments whose Record step ran exactly once with the example workflow, of those sent */
+	recipe?: { once: number; of: number };
+	/** while webhook-1 came back: payments sent, those whose copies split over both processes, those that ran twice */
+	transition?: { payments: number; split: number; twice: number };
 }
 const figures: Figures = { charged: 0, twice: -1, tokens: -1, runs: {}, worst: {} };
 /** Tokens issued before the workflows were published (none: the credential starts without one). */
@@ -100,6 +123,7 @@ async function main(): Promise<void> {
 	const stopEverything = async () => {
 		await cluster?.stop();
 		await proxy.server?.stop();
+		await nginx?.stop();
 		await sink.stop();
 		await simulator?.stop();
 		await redis?.stop();
@@ -128,16 +152,19 @@ function summaryLine(): string {
 	const runs = SPACINGS.map(({ label }) => figures.runs[label]);
 	const total = runs.every((value) => value !== undefined) ? runs.reduce((a, b) => a + b, 0) : 'n/a';
 	const spacing = SPACINGS.map(({ label }) => `${label}: ${figures.runs[label] ?? 'n/a'}`).join(', ');
-	const charged = OPTIONS.only === undefined || OPTIONS.only === 'billing' ? `${figures.charged}/${CUSTOMERS}` : 'n/a (billing not run)';
+	const charged = OPTIONS.only === undefined || OPTIONS.only.includes('billing') ? `${figures.charged}/${CUSTOMERS}` : 'n/a (billing not run)';
+	const fraction = (figure?: { once: number; of: number }) => (figure ? `${figure.once}/${figure.of}` : 'n/a');
 	return (
 		`queue mode: ${charged} customers charged exactly once, ${figures.twice < 0 ? 'n/a' : figures.twice} duplicate charges, ` +
-		`${figures.tokens < 0 ? 'n/a' : figures.tokens} tokens, ${total} runs for ${PAYMENTS} payments (${spacing})`
+		`${figures.tokens < 0 ? 'n/a' : figures.tokens} tokens, ${total} runs for ${PAYMENTS} payments (${spacing}), ` +
+		`routed: ${fraction(figures.routed)} once, recipe: ${fraction(figures.recipe)} fulfilled once`
 	);
 }
 
 async function run(): Promise<void> {
 	list.section('n8n runtime, package');
 	const runtime = await ensureN8nRuntime((line) => list.note(line));
+	nodeModules = runtime.nodeModules;
 	removeFinishedRuns();
 	mkdirSync(WORK_DIR, { recursive: true });
 	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, env: withoutNpmConfig(), timeoutMs: 300_000 });
@@ -185,6 +212,14 @@ async function run(): Promise<void> {
 	);
 	proxy.server = new RoundRobinProxy(cluster.webhooks.map((process) => process.baseUrl));
 	await proxy.server.start(proxyPort);
+	await LocalNginx.install((line) => list.note(line));
+	nginx = new LocalNginx(await freePort(), path.join(WORK_DIR, 'nginx'));
+	await nginx.start(NGINX_TEMPLATE, {
+		WEBHOOK_1: `127.0.0.1:${cluster.webhooks[0].options.port}`,
+		WEBHOOK_2: `127.0.0.1:${cluster.webhooks[1].options.port}`,
+		RM_WEBHOOK_ID: NOTIFY_WEBHOOK_ID,
+	});
+	list.note(`nginx ${nginx.url} (pid ${nginx.pid}) with ${path.relative(REPO_ROOT, NGINX_TEMPLATE)}: the notify path to webhook-1, webhook-2 as backup`);
 	await cluster.installPackage(tarball);
 	const workflows = [
 		billingWorkflow(sink.url, { concurrency: NODE_CONCURRENCY, guardHours: features.chargeGuard ? 24 : undefined }),
@@ -192,9 +227,16 @@ async function run(): Promise<void> {
 		qrWorkflow(sink.url),
 		...(features.transactionTrigger ? [pollingWorkflow(sink.url)] : []),
 	];
+	// The example exactly as committed: only its credentials exist here under the IDs it names.
+	recipe = loadWorkflow(RECIPE_EXAMPLE);
+	workflows.push(recipe);
 	const importStarted = Date.now();
 	await cluster.main.importCredentials(
-		[...credentialsFor(simulator.url, { user: 'unused', password: 'unused' }), postgresCredential(database)],
+		[
+			...credentialsFor(simulator.url, { user: 'unused', password: 'unused' }),
+			postgresCredential(database),
+			redisCredential(recipe, redis.port),
+		],
 		WORK_DIR,
 	);
 	await postgres.psql(['-c', `create table ${EVENTS_TABLE} (event_key text primary key)`, '-c', `alter table ${EVENTS_TABLE} owner to ${database.user}`], database.database);
@@ -208,9 +250,11 @@ async function run(): Promise<void> {
 	if (features.transactionTrigger) await startPolling(pollCallsAtPublish);
 	await waitForWebhooks();
 
-	const runs = (part: (typeof PARTS)[number]) => OPTIONS.only === undefined || OPTIONS.only === part;
+	const runs = (part: (typeof PARTS)[number]) => OPTIONS.only === undefined || OPTIONS.only.includes(part);
 	if (runs('billing')) await billing(features);
 	if (runs('notifications')) await notifications();
+	if (runs('recipe')) await recipeExactlyOnce();
+	if (runs('routed')) await routedByNginx();
 	if (runs('binary')) await binaryData();
 	if (!runs('polling')) return;
 	if (features.transactionTrigger) await polling();
@@ -218,14 +262,16 @@ async function run(): Promise<void> {
 	if (OPTIONS.only === undefined) await stillOneToken();
 }
 
-/** `--only <part>` and `--payments <n>` (per spacing; 100 by default). */
-function parseOptions(args: string[]): { only?: (typeof PARTS)[number]; payments: number } {
-	const options: { only?: (typeof PARTS)[number]; payments: number } = { payments: 100 };
+/** `--only <part>[,<part>…]` and `--payments <n>` (per spacing; 100 by default). */
+function parseOptions(args: string[]): { only?: Array<(typeof PARTS)[number]>; payments: number } {
+	const options: { only?: Array<(typeof PARTS)[number]>; payments: number } = { payments: 100 };
+	const isPart = (name: string): name is (typeof PARTS)[number] => (PARTS as readonly string[]).includes(name);
 	for (let index = 0; index < args.length; index++) {
 		const [name, value] = [args[index], args[index + 1]];
-		if (name === '--only' && (PARTS as readonly string[]).includes(value)) options.only = value as (typeof PARTS)[number];
+		const parts = (value ?? '').split(',');
+		if (name === '--only' && parts.every(isPart)) options.only = parts as Array<(typeof PARTS)[number]>;
 		else if (name === '--payments' && /^[1-9]\d{0,3}$/.test(value ?? '')) options.payments = Number(value);
-		else throw new Error(`unknown option ${name} ${value ?? ''}: use --only ${PARTS.join('|')} and --payments <1-9999>`);
+		else throw new Error(`unknown option ${name} ${value ?? ''}: use --only ${PARTS.join('|')}[,…] and --payments <1-9999>`);
 		index++;
 	}
 	return options;
@@ -396,6 +442,47 @@ function addPayments(count: number, tag: string): Json[] {
 	return payments;
 }
 
+interface Delivery {
+	statuses: Array<number | string>;
+	/** copies sent again after an answer other than 200 */
+	resent: number;
+	/** how long each 200 took: n8n answers an accepted copy after saving the static data */
+	answerMs: number[];
+}
+
+/**
+ * Sends COPIES signed copies of each payment's notification, payments PAYMENT_STAGGER_MS apart and the
+ * copies of one payment `spacingMs` apart, copy `copy` of payment `index` to `urlFor(index, copy)`;
+ * as RM does, a copy not answered 200 is sent again RESEND_AFTER_MS later (up to RESENDS times).
+ */
+async function deliver(payments: Json[], spacingMs: number, urlFor: (index: number, copy: number) => string): Promise<Delivery> {
+	const delivery: Delivery = { statuses: [], resent: 0, answerMs: [] };
+	await Promise.all(
+		payments.map(async (payment, index) => {
+			await sleep(index * PAYMENT_STAGGER_MS);
+			const body: Json = { eventType: 'PAYMENT_WEB_ONLINE', data: payment };
+			const copies: Array<Promise<void>> = [];
+			for (let copy = 0; copy < COPIES; copy++) {
+				copies.push(
+					sleep(copy * spacingMs).then(async () => {
+						for (let attempt = 1; ; attempt++) {
+							const sentAt = Date.now();
+							const status = await sendNotification(urlFor(index, copy), body);
+							delivery.statuses.push(status);
+							if (status === 200) delivery.answerMs.push(Date.now() - sentAt);
+							if (status === 200 || attempt === RESENDS + 1) break;
+							delivery.resent++;
+							await sleep(RESEND_AFTER_MS);
+						}
+					}),
+				);
+			}
+			await Promise.all(copies);
+		}),
+	);
+	return delivery;
+}
+
 async function notifications(): Promise<void> {
 	list.section(
 		`notifications: ${PAYMENTS} payments × ${COPIES} copies, alternating between the ${cluster!.webhooks.length} webhook processes`,
@@ -406,36 +493,10 @@ async function notifications(): Promise<void> {
 	for (const { label, ms, pinned: onOneProcess } of [...SPACINGS.map((spacing) => ({ ...spacing, pinned: false })), pinned]) {
 		const payments = addPayments(PAYMENTS, label.replace(/\W/g, '').slice(0, 6));
 		const ids = new Set(payments.map((payment) => String(payment.transactionId)));
-		const statuses: Array<number | string> = [];
-		let resent = 0;
-		/** how long each 200 took: n8n answers an accepted copy after saving the static data */
-		const answerMs: number[] = [];
 		const started = Date.now();
-		await Promise.all(
-			payments.map(async (payment, index) => {
-				await sleep(index * PAYMENT_STAGGER_MS);
-				const body: Json = { eventType: 'PAYMENT_WEB_ONLINE', data: payment };
-				const copies: Array<Promise<void>> = [];
-				for (let copy = 0; copy < COPIES; copy++) {
-					// Copy k of payment i goes to process (i + k) mod n: consecutive copies on different processes.
-					const url = onOneProcess ? urls[0] : urls[(index + copy) % urls.length];
-					copies.push(
-						sleep(copy * ms).then(async () => {
-							// As RM does: a copy not answered 200 is sent again a little later.
-							for (let attempt = 1; ; attempt++) {
-								const sentAt = Date.now();
-								const status = await sendNotification(url, body);
-								statuses.push(status);
-								if (status === 200) answerMs.push(Date.now() - sentAt);
-								if (status === 200 || attempt === RESENDS + 1) break;
-								resent++;
-								await sleep(RESEND_AFTER_MS);
-							}
-						}),
-					);
-				}
-				await Promise.all(copies);
-			}),
+		const { statuses, resent, answerMs } = await deliver(payments, ms, (index, copy) =>
+			// Copy k of payment i goes to process (i + k) mod n: consecutive copies on different processes.
+			onOneProcess ? urls[0] : urls[(index + copy) % urls.length],
 		);
 		// Runs already queued finish on the workers: wait until none is left and no new report came for 3 s.
 		let last = -1;
@@ -571,7 +632,16 @@ function sendNotification(url: string, body: Json): Promise<number | string> {
 	return new Promise((resolve) => {
 		const request = http.request(
 			url,
-			{ method: 'POST', headers: { ...prepared.headers, 'Content-Length': Buffer.byteLength(prepared.rawBody).toString() }, timeout: 180_000 },
+			{
+				method: 'POST',
+				headers: {
+					...prepared.headers,
+					'Content-Length': Buffer.byteLength(prepared.rawBody).toString(),
+					// For nginx's access log only (which process each copy of a payment reached); n8n ignores it.
+					'X-Test-Payment': String((body.data as Json | undefined)?.transactionId ?? ''),
+				},
+				timeout: 180_000,
+			},
 			(response) => {
 				response.resume();
 				response.on('end', () => resolve(response.statusCode ?? 0));
@@ -599,6 +669,298 @@ function countBy(values: Array<number | string>): Record<string, number> {
 	const counts: Record<string, number> = {};
 	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
 	return counts;
+}
+
+// -------------------------------------------------------------------------------------------
+// The two remedies (docs/SCALING.md): claim eventKey downstream (the example), or route the notify path
+
+/** Waits until every URL serves a published trigger (an unsigned GET is refused with 401, not 404). */
+async function waitForTrigger(urls: string[], what: string): Promise<void> {
+	for (const url of urls) {
+		const status = await waitFor(
+			`${url} to serve ${what}`,
+			async () => {
+				const answer = (await fetch(url)).status;
+				return answer === 404 ? undefined : answer;
+			},
+			{ timeoutMs: 120_000, intervalMs: 1_000 },
+		);
+		list.check(`${new URL(url).host} serves ${what} (unsigned GET → ${status})`, status === 401, status);
+	}
+}
+
+/** Until a count stops changing: 3 s with nothing queued or running in the cluster, or 30 s at most. */
+async function settle(label: string, count: () => Promise<number> | number): Promise<void> {
+	let last = -1;
+	let changedAt = Date.now();
+	await waitFor(
+		`${label}: the runs to settle`,
+		async () => {
+			const now = await count();
+			if (now !== last) {
+				last = now;
+				changedAt = Date.now();
+				return undefined;
+			}
+			const quietMs = Date.now() - changedAt;
+			return quietMs >= 30_000 || (quietMs >= 3_000 && (await unfinishedExecutions()) === 0) ? true : undefined;
+		},
+		{ timeoutMs: 300_000, intervalMs: 1_000 },
+	);
+}
+
+function histogramOf(ids: Set<string>, perId: Map<string, number>, what: string): string {
+	const histogram = new Map<number, number>();
+	for (const id of ids) histogram.set(perId.get(id) ?? 0, (histogram.get(perId.get(id) ?? 0) ?? 0) + 1);
+	return [...histogram.entries()]
+		.sort(([a], [b]) => a - b)
+		.map(([n, payments]) => `${n} ${what}${n === 1 ? '' : 's'} × ${payments}`)
+		.join(', ');
+}
+
+function answersOf(delivery: Delivery): string {
+	const answered = Object.entries(countBy(delivery.statuses))
+		.map(([status, n]) => `${status} × ${n}`)
+		.join(', ');
+	return `answers ${answered}${delivery.resent ? ` (${delivery.resent} resent)` : ''}; a 200 took ${percentile(delivery.answerMs, 50)} ms (median)`;
+}
+
+/** Runs of the test's notify workflow (its sink reports) per payment. */
+function notifyRunsPer(ids: Set<string>): Map<string, number> {
+	const runs = new Map<string, number>();
+	for (const record of sink.on('notify')) {
+		const id = String(record.body.transactionId);
+		if (ids.has(id)) runs.set(id, (runs.get(id) ?? 0) + 1);
+	}
+	return runs;
+}
+
+interface RecipeExecution {
+	id: string;
+	status: string;
+	/** the payment the trigger emitted */
+	transactionId: string;
+	/** the payments its Record payment step output */
+	recorded: string[];
+	/** what the Redis INCR returned */
+	claim?: number;
+}
+const finishedRecipeRuns = new Map<string, RecipeExecution>();
+
+/** Every finished execution of the example, read from Postgres (n8n keeps run data in `flatted` form). */
+async function recipeExecutions(): Promise<RecipeExecution[]> {
+	const flatted = createRequire(path.join(nodeModules, 'n8n', 'package.json'))('flatted') as { parse(text: string): unknown };
+	const known = [...finishedRecipeRuns.keys()].map((id) => `'${id}'`).join(',') || "''";
+	const rows = await postgres!.psql(
+		[
+			'-c',
+			`select json_build_object('id', e.id, 'status', e.status, 'data', d.data)::text from execution_entity e join execution_data d on d."executionId" = e.id where e."workflowId" = '${recipe!.id}' and e.status not in ('new', 'running') and e.id::text not in (${known})`,
+		],
+		'n8n',
+	);
+	for (const line of rows.split('\n').filter(Boolean)) {
+		const row = JSON.parse(line) as { id: string | number; status: string; data: string };
+		const data = flatted.parse(row.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Json }> | null> } }>> } };
+		const output = (node: string) => (data.resultData.runData[node] ?? []).flatMap((run) => run.data?.main?.[0] ?? []).map((item) => item.json);
+		const [emitted] = output('Payment notification');
+		const transaction = (emitted?.transaction ?? emitted?.data) as Json | undefined;
+		const [claimed] = output('Claim payment (Redis INCR)');
+		finishedRecipeRuns.set(String(row.id), {
+			id: String(row.id),
+			status: row.status,
+			transactionId: String(transaction?.transactionId ?? ''),
+			recorded: output('Record payment').map((item) => String(item.transactionId)),
+			claim: claimed ? Number(Object.values(claimed)[0]) : undefined,
+		});
+	}
+	return [...finishedRecipeRuns.values()];
+}
+
+/**
+ * The example as a merchant imports it (Trigger → Redis INCR of eventKey → If 1 → Record payment), with
+ * copies of each payment alternating between the two webhook processes (no routing): how often each
+ * payment's Record step ran. Control: the runs the claim stopped (payments that started 2 runs).
+ */
+async function recipeExactlyOnce(): Promise<void> {
+	const trigger = recipe!.nodes.find((node) => node.type.endsWith('.revenueMonsterTrigger'))!;
+	const urls = cluster!.webhooks.map((process) => `${process.baseUrl}/webhook/${trigger.webhookId}/notify`);
+	list.section(
+		`exactly-once recipe: examples/${RECIPE_EXAMPLE} as committed, ${REMEDY_PAYMENTS} payments × ${COPIES} copies per spacing, alternating between the webhook processes (no routing)`,
+	);
+	await waitForTrigger(urls, "the example's trigger");
+	let once = 0;
+	let of = 0;
+	let stopped = 0;
+	for (const { label, ms } of SPACINGS) {
+		const payments = addPayments(REMEDY_PAYMENTS, `R${label.replace(/\W/g, '').slice(0, 5)}`);
+		const ids = new Set(payments.map((payment) => String(payment.transactionId)));
+		const started = Date.now();
+		const delivery = await deliver(payments, ms, (index, copy) => urls[(index + copy) % urls.length]);
+		const mine = async () => (await recipeExecutions()).filter((run) => ids.has(run.transactionId));
+		await settle(`recipe ${label}`, async () => (await mine()).length);
+		const runs = await mine();
+		const runsPer = new Map<string, number>();
+		const recordsPer = new Map<string, number>();
+		for (const run of runs) {
+			runsPer.set(run.transactionId, (runsPer.get(run.transactionId) ?? 0) + 1);
+			for (const id of run.recorded) recordsPer.set(id, (recordsPer.get(id) ?? 0) + 1);
+		}
+		const exactly = [...ids].filter((id) => recordsPer.get(id) === 1).length;
+		const extraRuns = runs.length - runsPer.size;
+		once += exactly;
+		of += ids.size;
+		stopped += extraRuns;
+		list.note(
+			`recipe ${label}: ${runs.length} runs for ${ids.size} payments (${histogramOf(ids, runsPer, 'run')}); Record payment: ${histogramOf(ids, recordsPer, 'time')}; ` +
+				`claims answered ${Object.entries(countBy(runs.map((run) => run.claim ?? 'none'))).map(([n, c]) => `${n} × ${c}`).join(', ')}; ` +
+				`${((Date.now() - started) / 1000).toFixed(1)} s; ${answersOf(delivery)}`,
+		);
+		const failed = runs.filter((run) => run.status !== 'success');
+		list.check(`recipe ${label}: every run of the example succeeded`, failed.length === 0, failed.slice(0, 3));
+		list.check(`recipe ${label}: Record payment ran exactly once for every payment (${exactly}/${ids.size})`, exactly === ids.size, {
+			records: Object.fromEntries(recordsPer),
+		});
+	}
+	figures.recipe = { once, of };
+	// Without the claim, every run records: the claim must have had second runs to stop, or this proved nothing.
+	list.check(
+		`control: copies on both processes started ${stopped} second runs, which the claim stopped before Record payment (the example without the claim records those twice)`,
+		stopped > 0,
+		stopped,
+	);
+}
+
+/** The upstream that answered a logged request (the last one nginx tried). */
+function answeredBy(entry: { upstream: string }): string {
+	return entry.upstream.split(', ').pop() ?? '';
+}
+
+/**
+ * The committed nginx configuration, filled with the run's ports: the notify path to webhook-1 with
+ * webhook-2 as backup, other webhooks round-robin. Runs per payment at every spacing (all copies through
+ * nginx); then with webhook-1 stopped (failover), and while it comes back (copies may then split).
+ */
+async function routedByNginx(): Promise<void> {
+	const url = `${nginx!.url}/webhook/${NOTIFY_WEBHOOK_ID}/notify`;
+	const [preferred, backup] = cluster!.webhooks.map((process) => `127.0.0.1:${process.options.port}`);
+	list.section(`routed by nginx (${path.relative(REPO_ROOT, NGINX_TEMPLATE)}): ${REMEDY_PAYMENTS} payments × ${COPIES} copies per spacing, all to ${url}`);
+	const logged = (ids: Set<string>) => nginx!.log().filter((entry) => ids.has(entry.tag));
+
+	// Other webhook paths stay spread over both processes.
+	const seen = nginx!.log().length;
+	for (let i = 0; i < 4; i++) await fetch(`${nginx!.url}/webhook/not-a-workflow-${i}`).then((response) => response.arrayBuffer());
+	await sleep(300);
+	const others = nginx!.log().slice(seen).map(answeredBy);
+	list.check(`other /webhook/ paths are spread round-robin (${others.join(', ')})`, new Set(others).size === 2, others);
+
+	let once = 0;
+	let of = 0;
+	for (const { label, ms } of SPACINGS) {
+		const payments = addPayments(REMEDY_PAYMENTS, `N${label.replace(/\W/g, '').slice(0, 5)}`);
+		const ids = new Set(payments.map((payment) => String(payment.transactionId)));
+		const started = Date.now();
+		const delivery = await deliver(payments, ms, () => url);
+		await settle(`routed ${label}`, () => [...notifyRunsPer(ids).values()].reduce((a, b) => a + b, 0));
+		const runs = notifyRunsPer(ids);
+		const exactly = [...ids].filter((id) => runs.get(id) === 1).length;
+		once += exactly;
+		of += ids.size;
+		const where = countBy(logged(ids).map(answeredBy));
+		list.note(
+			`routed ${label}: ${histogramOf(ids, runs, 'run')}; copies answered by ${Object.entries(where).map(([at, n]) => `${at === preferred ? 'webhook-1' : at === backup ? 'webhook-2' : at} × ${n}`).join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s; ${answersOf(delivery)}`,
+		);
+		list.check(`routed ${label}: every copy reached webhook-1`, Object.keys(where).length === 1 && where[preferred] > 0, where);
+		list.check(`routed ${label}: exactly one run per payment (${exactly}/${ids.size})`, exactly === ids.size, Object.fromEntries(runs));
+	}
+	figures.routed = { once, of };
+	await routingControl(url);
+	await failover(url, preferred, backup);
+}
+
+/**
+ * Control: the same notify workflow without the routing makes second runs (the notifications part
+ * measured it when it ran; otherwise one set of copies alternating between the processes here).
+ */
+async function routingControl(routedUrl: string): Promise<void> {
+	let worst = figures.worst.simultaneous;
+	if (worst === undefined) {
+		const urls = cluster!.webhooks.map((process) => `${process.baseUrl}/webhook/${NOTIFY_WEBHOOK_ID}/notify`);
+		const payments = addPayments(REMEDY_PAYMENTS, 'Nctl');
+		const ids = new Set(payments.map((payment) => String(payment.transactionId)));
+		await deliver(payments, 0, (index, copy) => urls[(index + copy) % urls.length]);
+		await settle('control without routing', () => [...notifyRunsPer(ids).values()].reduce((a, b) => a + b, 0));
+		const runs = notifyRunsPer(ids);
+		list.note(`control without routing (simultaneous copies alternating between the processes): ${histogramOf(ids, runs, 'run')}`);
+		worst = Math.max(0, ...runs.values());
+	}
+	list.check(
+		`control: without the routing, simultaneous copies ran a payment ${worst} times (more than once; through ${new URL(routedUrl).host} never)`,
+		worst > 1,
+		worst,
+	);
+}
+
+/** webhook-1 stopped: every copy goes to webhook-2; then webhook-1 starts again while payments keep coming. */
+async function failover(url: string, preferred: string, backup: string): Promise<void> {
+	const webhook1 = cluster!.webhooks[0];
+	await webhook1.stopRole();
+	list.note(`webhook-1 stopped (the preferred process of the notify path)`);
+	const payments = addPayments(REMEDY_PAYMENTS, 'Fdown');
+	const ids = new Set(payments.map((payment) => String(payment.transactionId)));
+	const delivery = await deliver(payments, 1_000, () => url);
+	await settle('failover', () => [...notifyRunsPer(ids).values()].reduce((a, b) => a + b, 0));
+	const runs = notifyRunsPer(ids);
+	const where = countBy(nginx!.log().filter((entry) => ids.has(entry.tag)).map(answeredBy));
+	const exactly = [...ids].filter((id) => runs.get(id) === 1).length;
+	list.note(`failover (webhook-1 down, copies 1 s apart): ${histogramOf(ids, runs, 'run')}; copies answered by webhook-2 × ${where[backup] ?? 0}, other × ${Object.entries(where).filter(([at]) => at !== backup).reduce((a, [, n]) => a + n, 0)}; ${answersOf(delivery)}`);
+	list.check(`failover: every copy answered by webhook-2`, Object.keys(where).length === 1 && where[backup] > 0, where);
+	list.check(`failover: exactly one run per payment (${exactly}/${ids.size})`, exactly === ids.size, Object.fromEntries(runs));
+
+	// Back: a new payment every second, copies 5 s apart, from before webhook-1 starts until 20 s after it is ready.
+	const back = new Set<string>();
+	const sends: Array<Promise<Delivery>> = [];
+	let sending = true;
+	const loop = (async () => {
+		while (sending) {
+			const [payment] = addPayments(1, `B${back.size}`);
+			back.add(String(payment.transactionId));
+			sends.push(deliver([payment], 5_000, () => url));
+			await sleep(1_000);
+		}
+	})();
+	const restarted = Date.now();
+	await webhook1.startRole();
+	const readyAt = Date.now();
+	list.note(`webhook-1 ready again in ${Math.round((readyAt - restarted) / 1000)} s`);
+	await sleep(20_000);
+	sending = false;
+	await loop;
+	const deliveries = await Promise.all(sends);
+	await settle('return of webhook-1', () => [...notifyRunsPer(back).values()].reduce((a, b) => a + b, 0));
+	const backRuns = notifyRunsPer(back);
+	const copiesOf = new Map<string, Set<string>>();
+	let firstBack: number | undefined;
+	for (const entry of nginx!.log().filter((e) => back.has(e.tag))) {
+		copiesOf.set(entry.tag, (copiesOf.get(entry.tag) ?? new Set()).add(answeredBy(entry)));
+		if (answeredBy(entry) === preferred && (firstBack === undefined || entry.at < firstBack)) firstBack = entry.at;
+	}
+	const split = new Set([...back].filter((id) => (copiesOf.get(id)?.size ?? 0) > 1));
+	const whole = new Set([...back].filter((id) => !split.has(id)));
+	const statuses = countBy(deliveries.flatMap((d) => d.statuses));
+	list.note(
+		`return of webhook-1 (a payment a second, copies 5 s apart, ${back.size} payments): ${split.size} had copies on both processes (${histogramOf(split, backRuns, 'run')}); ` +
+			`the others ${histogramOf(whole, backRuns, 'run')}; the first copy reached webhook-1 again ${firstBack === undefined ? 'never' : firstBack >= readyAt ? `${((firstBack - readyAt) / 1000).toFixed(1)} s after it was ready` : `${((readyAt - firstBack) / 1000).toFixed(1)} s before its readiness probe passed (it listens first; nginx tries it again after fail_timeout)`}; answers ${Object.entries(statuses).map(([s, n]) => `${s} × ${n}`).join(', ')}`,
+	);
+	figures.transition = { payments: back.size, split: split.size, twice: [...back].filter((id) => (backRuns.get(id) ?? 0) > 1).length };
+	list.check(
+		'return of webhook-1: payments whose copies all reached one process ran exactly once',
+		[...whole].every((id) => backRuns.get(id) === 1),
+		Object.fromEntries([...whole].map((id) => [id, backRuns.get(id) ?? 0])),
+	);
+	list.check(
+		`return of webhook-1: no payment ran more than once per process (worst ${Math.max(0, ...backRuns.values())})`,
+		[...back].every((id) => (backRuns.get(id) ?? 0) >= 1 && (backRuns.get(id) ?? 0) <= (copiesOf.get(id)?.size ?? 1)),
+	);
 }
 
 // -------------------------------------------------------------------------------------------

@@ -320,3 +320,13 @@ export function builtQueueFeatures(): { chargeGuard: boolean; transactionTrigger
 		transactionTrigger: existsSync(path.join(DIST, 'RevenueMonsterTransactionTrigger.node.js')),
 	};
 }
+
+/**
+ * The Redis credential an example's Redis node names (same ID and name, so the example imports as it
+ * is), pointing at the run's Redis; database 1, apart from n8n's queue in database 0.
+ */
+export function redisCredential(workflow: WorkflowJson, port: number): object {
+	const reference = workflow.nodes.map((node) => node.credentials?.redis).find(Boolean);
+	if (!reference) throw new Error(`"${workflow.name}" has no node with a Redis credential`);
+	return { ...reference, type: 'redis', data: { host: '127.0.0.1', port, database: 1, password: '', user: '', ssl: false } };
+}
