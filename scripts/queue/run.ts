@@ -85,7 +85,7 @@ const WEBHOOK_PROCESSES = 2;
  * than `--payments` to keep the run's time reasonable: each set of copies costs the webhook processes
  * about as much as the 100-payment sets above per copy.
  */
-const REMEDY_PAYMENTS = Math.min(PAYMENTS, 20);
+const REMEDY_PAYMENTS = Math.min(PAYMENTS, 10);
 /** The committed nginx configuration the routing part fills with the run's ports and measures. */
 const NGINX_TEMPLATE = path.join(REPO_ROOT, 'deploy', 'nginx', 'revenue-monster-webhooks.conf');
 /** The example a queue-mode merchant imports, imported as it is (its credentials are made to match). */
