@@ -18,7 +18,8 @@ import {
 	tokenSecrets,
 	type Secret,
 } from '../../support/reliability';
-import { rmErrorBody, type ProxyAnswer } from './helpers/money-proxy';
+import { rmErrorBody, type Echo, type ProxyAnswer } from './helpers/money-proxy';
+import { redaction } from '../../nodes/RevenueMonster/transport/errors';
 import { recordWalkControl, secretsIn } from './helpers/error-walk';
 import { useMoneyBench } from './helpers/money-bench';
 import { seedPayment } from '../../support/seed';
@@ -87,6 +88,63 @@ const refundCase = () => {
 };
 
 const html404 = { status: 404, html: '<html><head><title>404 Not Found</title></head><body>nginx</body></html>' };
+
+// Issue 23, part 4: RM or a proxy echoing the request's secrets in any text it returns.
+const { clientId, clientSecret, merchantPrivateKey } = SIMULATOR_KEYS;
+const basicValue = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+const keyBody = merchantPrivateKey.replace(/-----[A-Z ]+-----/g, '').replace(/\s/g, '');
+/** Everything a careless server could repeat: the Authorization header, the secret, its Basic value, the key whole and a piece of it. */
+const everySecret = (authorization = '') =>
+	`request was: Authorization: ${authorization}; client_secret=${clientSecret}; Authorization: Basic ${basicValue}; ` +
+	`key fragment ${keyBody.slice(300, 372)}; key ${merchantPrivateKey}`;
+const echoed = (answer: (everything: string, authorization: string) => { status: number; body?: unknown; html?: string }): Echo =>
+	(request) => answer(everySecret(request.authorization), request.authorization ?? '');
+
+const ECHO_CASES: ErrorCase[] = [
+	{
+		name: 'Echo: RM error message repeats the token, client secret, Basic value and private key (read)',
+		parameters: readCase,
+		answers: [{ refuse: echoed((everything) => ({ status: 400, body: { error: { code: 'VALIDATION_ERROR', message: everything } } })) }],
+		expectMessage: /\[VALIDATION_ERROR\]/,
+	},
+	{
+		name: 'Echo: sandbox debug holds the request, its Authorization header and the private key (charge)',
+		parameters: chargeCase,
+		answers: [
+			{
+				refuse: echoed((everything, authorization) => ({
+					status: 400,
+					body: {
+						error: {
+							code: 'INVALID_REQUEST_SIGNATURE',
+							message: 'invalid request signature',
+							debug: { headers: { Authorization: authorization }, [clientSecret]: everything, privateKey: merchantPrivateKey, lines: merchantPrivateKey.split('\n') },
+						},
+					},
+				})),
+			},
+		],
+		expectMessage: /\[INVALID_REQUEST_SIGNATURE\]/,
+	},
+	{
+		name: 'Echo: an error inside a 200 whose code is the client secret and message the Basic header (read)',
+		parameters: readCase,
+		answers: [{ refuse: { status: 200, body: { error: { code: `BAD_${clientSecret}`, message: `Basic ${basicValue}` } } } }],
+		expectMessage: /\[BAD_\[redacted\]\]/,
+	},
+	{
+		name: 'Echo: a proxy HTML error page repeats the Authorization header and the key (read)',
+		parameters: readCase,
+		answers: [{ refuse: echoed((everything) => ({ status: 404, html: `<html><body><pre>${everything}</pre></body></html>` })) }],
+		expectMessage: /HTTP 404 without an error code/,
+	},
+	{
+		name: 'Echo: the token service answers with the client secret as its error code',
+		parameters: readCase,
+		setup: () => bench.simulator.addFault({ kind: 'bareCode', path: '/v1/token', code: `${clientSecret}:${basicValue}` }),
+		expectMessage: /did not issue an access token/,
+	},
+];
 
 const CASES: ErrorCase[] = [
 	{ name: '404 HTML on a read', parameters: readCase, answers: [{ refuse: html404 }], expectMessage: /HTTP 404 without an error code/ },
@@ -169,28 +227,34 @@ const CASES: ErrorCase[] = [
 		credentials: { oauthBaseUrl: 'http://127.0.0.1:9' },
 		expectMessage: /Could not reach Revenue Monster's token service/,
 	},
+	...ECHO_CASES,
 ];
+
+/** Runs one case and walks the one error the node threw. */
+async function runErrorCase(errorCase: ErrorCase): Promise<{ error: Error; found: string[] }> {
+	bench.proxy.reset();
+	bench.simulator.clearFaults();
+	thrown.length = 0;
+	const { parameters, path, method } = errorCase.parameters();
+	if (errorCase.answers) bench.proxy.attack(method, path, errorCase.answers);
+	errorCase.setup?.();
+	const credentials = new InMemoryCredentialsHelper(
+		simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url, ...errorCase.credentials }),
+	);
+	// A token from an earlier case is cached in this credential too: the walk must not find it either.
+	const started = Date.now();
+	await runNode({ nodeType: errorKeepingNode(thrown), parameters, items: [{}], credentialsHelper: credentials });
+	// let a slow answer finish so no timer outlives the test (not an assertion)
+	if (errorCase.setup) await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_400 - (Date.now() - started))));
+	expect(thrown).toHaveLength(1);
+	const error = thrown[0] as Error;
+	const secrets = [...allSecrets(credentials), ...credentialSecrets({ clientId: SIMULATOR_KEYS.clientId, ...errorCase.credentials })];
+	return { error, found: secretsIn(error, secrets) };
+}
 
 describe.each(CASES.map((errorCase) => [errorCase.name, errorCase] as const))('%s', (_name, errorCase) => {
 	it('the thrown error, walked deeply and inspected, holds no secret', async () => {
-		bench.proxy.reset();
-		bench.simulator.clearFaults();
-		thrown.length = 0;
-		const { parameters, path, method } = errorCase.parameters();
-		if (errorCase.answers) bench.proxy.attack(method, path, errorCase.answers);
-		errorCase.setup?.();
-		const credentials = new InMemoryCredentialsHelper(
-			simulatorCredentials(bench.simulator, { apiBaseUrl: bench.proxy.url, ...errorCase.credentials }),
-		);
-		// A token from an earlier case is cached in this credential too: the walk must not find it either.
-		const started = Date.now();
-		await runNode({ nodeType: errorKeepingNode(thrown), parameters, items: [{}], credentialsHelper: credentials });
-		// let a slow answer finish so no timer outlives the test (not an assertion)
-		if (errorCase.setup) await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_400 - (Date.now() - started))));
-		expect(thrown).toHaveLength(1);
-		const error = thrown[0] as Error;
-		const secrets = [...allSecrets(credentials), ...credentialSecrets({ clientId: SIMULATOR_KEYS.clientId, ...errorCase.credentials })];
-		const found = secretsIn(error, secrets);
+		const { error, found } = await runErrorCase(errorCase);
 		bench.log.add({
 			area: 'Attacks: money — secrets in thrown errors',
 			fault: errorCase.name,
@@ -262,4 +326,34 @@ it('control: the error n8n-core throws for a 404 (what the transport rethrew bef
 	);
 	// and it sits in the non-enumerable cause: JSON (what n8n persists today) does not show it
 	expect(JSON.stringify(thrown[0])).not.toMatch(/Bearer [0-9a-f]{8,}/);
+});
+
+describe('control: with the redaction off, the echoes leak', () => {
+	afterEach(() => {
+		redaction.on = true;
+	});
+	it.each(ECHO_CASES.filter((errorCase) => !errorCase.name.includes('HTML')).map((errorCase) => [errorCase.name, errorCase] as const))(
+		'%s',
+		async (name, errorCase) => {
+			redaction.on = false;
+			const { found } = await runErrorCase(errorCase);
+			redaction.on = true;
+			const expected = name.includes('token service') || name.includes('inside a 200')
+				? ['client secret', 'Basic authorization']
+				: ['client secret', 'Basic authorization', 'private key', 'access token'];
+			bench.log.add({
+				area: 'Attacks: money — secrets in thrown errors',
+				fault: `Control: ${name.replace('Echo: ', '')}, redaction off`,
+				expected: `the walk finds ${expected.join(', ')} (so the echo cases can fail)`,
+				observed: `found: ${found.join(', ') || 'nothing'}`,
+				cases: 1,
+				lost: 0,
+				duplicateCharges: 0,
+				secretsLeaked: found.length,
+				pass: expected.every((secret) => found.includes(secret)),
+				control: true,
+			});
+			expect(found).toEqual(expect.arrayContaining(expected));
+		},
+	);
 });

@@ -40,6 +40,7 @@ import {
 import { rmSignature } from '../../simulator/sign-notification';
 import { notificationFor, seedPayment } from '../../support/seed';
 import { useFaultSuite } from '../helpers/suite';
+import { MAX_PAYMENTS_IN_PROCESS } from '../../nodes/RevenueMonster/trigger/duplicates';
 
 jest.setTimeout(180_000);
 
@@ -434,4 +435,71 @@ describe('controls: with the protection off, the same measurement finds accepted
 		});
 		expect(tally.bad.length).toBeGreaterThan(0);
 	});
+});
+
+describe('payments resent after many others (issue 23, B3)', () => {
+	/**
+	 * While n8n runs, the process memory alone answers RM's resends: n8n 2.41 keeps no static data a
+	 * run wrote (test/helpers/webhook.ts), and the duplicates answered meanwhile fill the static data
+	 * with the newest payments. So: accept the bound's number of payments (every 50th resent by RM and
+	 * answered as a duplicate, as RM does when an answer is slow), then RM resends the first one.
+	 */
+	it(`RM resends the first payment after ${MAX_PAYMENTS_IN_PROCESS} others: no second run; past the bound it runs again`, async () => {
+		const { value, output } = await withConsoleCaptured(async () => {
+			const harness = await trigger({ confirmWithApi: false });
+			const tally = newTally();
+			const first = payment('online');
+			const accepted = async (paid: Payment) => {
+				const deliveries = await send(harness, genuineAttempt(serverKey, paid));
+				tally.tries++;
+				if (runsOf(deliveries).length !== 1) tally.genuineRejected++;
+			};
+			const resendRuns = async (paid: Payment) => {
+				const deliveries = await send(harness, genuineAttempt(serverKey, paid, 'RM resend (new nonce)'));
+				tally.tries++;
+				for (const delivery of deliveries) tally.statuses.set(delivery.status, (tally.statuses.get(delivery.status) ?? 0) + 1);
+				return runsOf(deliveries).length;
+			};
+			await accepted(first);
+			for (let i = 1; i < MAX_PAYMENTS_IN_PROCESS; i++) {
+				const paid = payment('online');
+				await accepted(paid);
+				if (i % 50 === 0 && (await resendRuns(paid)) > 0) tally.ranTwice++;
+			}
+			const atBound = await resendRuns(first);
+			await accepted(payment('online'));
+			const pastBound = await resendRuns(first);
+			return { harness, tally, atBound, pastBound };
+		});
+		const { tally, atBound, pastBound } = value;
+		if (atBound > 0) tally.ranTwice++;
+		const leaked = secretsIn(value.harness, output);
+		const pass = record(
+			'Attacks on the trigger (payments resent after N others)',
+			`RM resends the first of ${MAX_PAYMENTS_IN_PROCESS} accepted payments (every 50th also resent on the way), Confirm With API off`,
+			tally,
+			leaked,
+			`no second run while the first is among the workflow's last ${MAX_PAYMENTS_IN_PROCESS} payments in the process`,
+		);
+		suite.log.add({
+			area: 'Attacks on the trigger (controls)',
+			fault: `Payments resent after N others: the first resent after ${MAX_PAYMENTS_IN_PROCESS + 1} payments (past the bound)`,
+			expected: 'runs again (the stated bound): shows the measurement sees a second run',
+			observed: `${pastBound} run(s) for the resend past the bound`,
+			cases: 1,
+			accepted: pastBound,
+			lost: 0,
+			duplicateCharges: pastBound,
+			secretsLeaked: 0,
+			pass: pastBound === 1,
+		});
+		expect({ atBound, genuineRejected: tally.genuineRejected, ranTwice: tally.ranTwice, leaked }).toEqual({
+			atBound: 0,
+			genuineRejected: 0,
+			ranTwice: 0,
+			leaked: [],
+		});
+		expect(pass).toBe(true);
+		expect(pastBound).toBe(1);
+	}, 600_000);
 });

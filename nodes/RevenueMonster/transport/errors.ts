@@ -11,16 +11,123 @@ export interface RevenueMonsterError {
 	debug?: unknown;
 }
 
-/** Any body with `error` is a failure, whatever the HTTP status (RM sends some inside a 200). */
-export function revenueMonsterErrorOf(body: unknown): RevenueMonsterError | undefined {
+// ---------------------------------------------------------------------------------------------
+// Secrets echoed back
+
+/**
+ * Takes the credential's secrets out of a text RM (or a proxy in between) returned, before it reaches
+ * an error, an item or n8n's log: RM's sandbox debug, an error message, an OAuth error code may echo
+ * the request. Removed: the access tokens, the client secret, the Basic authorization value, any
+ * `Bearer …`/`Basic …` value, and every run of 16 or more characters of the private key's base64.
+ */
+export type Redact = (text: string) => string;
+
+const REDACTED = '[redacted]';
+/** Shorter runs of the key's base64 are kept (16 base64 characters: 96 bits, never matched by chance). */
+const KEY_RUN = 16;
+/** Values shorter than this are not searched for (an empty or trivial secret would blank the text). */
+const MIN_SECRET = 8;
+const AUTHORIZATION_VALUE = /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/:=-]{8,}/gi;
+
+/** For tests only: the controls turn redaction off to show the secrets tests can fail. */
+export const redaction = { on: true };
+
+/** Every 16-character run of a key's base64 body, by key text (a few keys per process). */
+const keyRunsByKey = new Map<string, Set<string>>();
+
+function keyRunsOf(keyText: string): Set<string> {
+	const known = keyRunsByKey.get(keyText);
+	if (known) return known;
+	const body = keyText
+		.replace(/\\n/g, '\n')
+		.replace(/-----[A-Z ]+-----/g, '')
+		.replace(/[^A-Za-z0-9+/=]/g, '');
+	const runs = new Set<string>();
+	for (let start = 0; start + KEY_RUN <= body.length; start++) runs.add(body.slice(start, start + KEY_RUN));
+	if (keyRunsByKey.size >= 16) keyRunsByKey.delete(keyRunsByKey.keys().next().value as string);
+	keyRunsByKey.set(keyText, runs);
+	return runs;
+}
+
+/** Replaces every stretch of the text made of the key's 16-character runs. */
+function withoutKeyRuns(text: string, runs: Set<string>): string {
+	if (runs.size === 0) return text;
+	return text.replace(/[A-Za-z0-9+/=]{16,}/g, (candidate) => {
+		const covered = new Uint8Array(candidate.length);
+		let found = false;
+		for (let start = 0; start + KEY_RUN <= candidate.length; start++) {
+			if (!runs.has(candidate.slice(start, start + KEY_RUN))) continue;
+			covered.fill(1, start, start + KEY_RUN);
+			found = true;
+		}
+		if (!found) return candidate;
+		let result = '';
+		for (let index = 0; index < candidate.length; index++) {
+			if (!covered[index]) result += candidate[index];
+			else if (index === 0 || !covered[index - 1]) result += REDACTED;
+		}
+		return result;
+	});
+}
+
+/**
+ * The redaction for one request's credential.
+ * @param tokens every access token the request used (the stored `owner:token` form too)
+ */
+export function secretRedactor(credentials: IDataObject, tokens: Iterable<string>): Redact {
+	const values = new Set<string>();
+	const add = (value: unknown) => {
+		if (typeof value !== 'string' || value.trim().length < MIN_SECRET) return;
+		values.add(value);
+		values.add(value.trim());
+		values.add(encodeURIComponent(value));
+		values.add(JSON.stringify(value).slice(1, -1));
+	};
+	const clientSecret = String(credentials.clientSecret ?? '');
+	add(clientSecret);
+	add(clientSecret.trim());
+	if (clientSecret.trim()) {
+		add(Buffer.from(`${String(credentials.clientId ?? '').trim()}:${clientSecret.trim()}`).toString('base64'));
+	}
+	for (const token of [...tokens, String(credentials.accessToken ?? '')]) {
+		add(token);
+		// the cached form is `<owner>:<token>` (authenticate.ts); RM sees the token alone
+		if (token.includes(':')) add(token.slice(token.indexOf(':') + 1));
+	}
+	const ordered = [...values].filter((value) => value.length >= MIN_SECRET).sort((a, b) => b.length - a.length);
+	const runs = typeof credentials.privateKey === 'string' ? keyRunsOf(credentials.privateKey) : new Set<string>();
+	return (text: string) => {
+		if (!redaction.on || typeof text !== 'string') return text;
+		let result = text;
+		for (const value of ordered) if (result.includes(value)) result = result.split(value).join(REDACTED);
+		result = result.replace(AUTHORIZATION_VALUE, `$1$2${REDACTED}`);
+		return withoutKeyRuns(result, runs);
+	};
+}
+
+/** A JSON value with every string (keys too) redacted; depth-limited, as RM's bodies are shallow. */
+function redactedValue(value: unknown, redact: Redact, depth = 0): unknown {
+	if (typeof value === 'string') return redact(value);
+	if (!value || typeof value !== 'object' || depth > 32) return typeof value === 'object' && value ? REDACTED : value;
+	if (Array.isArray(value)) return value.map((entry) => redactedValue(entry, redact, depth + 1));
+	return Object.fromEntries(
+		Object.entries(value as IDataObject).map(([key, entry]) => [redact(key), redactedValue(entry, redact, depth + 1)]),
+	);
+}
+
+/**
+ * Any body with `error` is a failure, whatever the HTTP status (RM sends some inside a 200). Its
+ * code, message and debug are redacted here, so nothing built from them can carry a secret.
+ */
+export function revenueMonsterErrorOf(body: unknown, redact: Redact): RevenueMonsterError | undefined {
 	if (!body || typeof body !== 'object') return undefined;
 	const error = (body as IDataObject).error;
 	if (!error || typeof error !== 'object') return undefined;
 	const { code, message, debug } = error as IDataObject;
 	return {
-		code: typeof code === 'string' && code ? code : 'UNKNOWN_ERROR',
-		message: typeof message === 'string' && message ? message : 'Revenue Monster returned an error',
-		...(debug !== undefined ? { debug } : {}),
+		code: typeof code === 'string' && code ? redact(code) : 'UNKNOWN_ERROR',
+		message: typeof message === 'string' && message ? redact(message) : 'Revenue Monster returned an error',
+		...(debug !== undefined ? { debug: redactedValue(debug, redact) } : {}),
 	};
 }
 

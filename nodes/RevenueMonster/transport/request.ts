@@ -36,6 +36,8 @@ import {
 	connectionProblem,
 	revenueMonsterApiError,
 	revenueMonsterErrorOf,
+	secretRedactor,
+	type Redact,
 	type RevenueMonsterError,
 } from './errors';
 import { throttleFor } from './throttle';
@@ -102,7 +104,7 @@ interface FailedCall {
 }
 
 /** Reads what is needed from n8n's error and lets go of it: the error itself is never rethrown. */
-function describeFailure(error: unknown): FailedCall {
+function describeFailure(error: unknown, redact: Redact): FailedCall {
 	const wrapped = error as {
 		httpCode?: string | null;
 		message?: string;
@@ -127,7 +129,7 @@ function describeFailure(error: unknown): FailedCall {
 	const notConnected = isNetworkError && NOT_SENT_CODES.has(networkCode ?? '');
 	const failure: FailedCall = {
 		status: Number.isFinite(status) ? status : undefined,
-		rmError: revenueMonsterErrorOf(body),
+		rmError: revenueMonsterErrorOf(body, redact),
 		noAnswer: isNetworkError && !notConnected,
 		notConnected,
 		networkCode: isNetworkError ? networkCode : undefined,
@@ -135,7 +137,8 @@ function describeFailure(error: unknown): FailedCall {
 	};
 	if (failure.status === undefined && !isNetworkError) {
 		// The token could not be fetched or the request could not be signed; those messages are ours.
-		failure.beforeSending = axiosError?.message ?? wrapped.message ?? 'Revenue Monster request failed';
+		// (the token service's answer may echo a secret: its code is part of the message)
+		failure.beforeSending = redact(axiosError?.message ?? wrapped.message ?? 'Revenue Monster request failed');
 	}
 	return failure;
 }
@@ -210,6 +213,8 @@ interface CallCredentials {
 	options: IAdditionalCredentialOptions;
 	/** n8n replaced the token after a failed send and sent again by itself (see below) */
 	resentByN8n: () => boolean;
+	/** takes this credential's secrets (and every token this call used) out of a text RM returned */
+	redact: Redact;
 }
 
 /**
@@ -258,6 +263,7 @@ async function callCredentials(context: RevenueMonsterContext, withoutToken: boo
 	let token = withoutToken ? '' : String(credentials.accessToken ?? '');
 	const fetchedBeforeSending = token === '' ? 1 : 0;
 	let newTokens = 0;
+	const tokensUsed = new Set([String(credentials.accessToken ?? '')]);
 	const data = { ...credentials };
 	Object.defineProperty(data, 'accessToken', {
 		enumerable: true,
@@ -267,6 +273,7 @@ async function callCredentials(context: RevenueMonsterContext, withoutToken: boo
 			const next = String(value ?? '');
 			if (next === token) return;
 			token = next;
+			tokensUsed.add(next);
 			credentials.accessToken = next;
 			newTokens++;
 		},
@@ -277,6 +284,7 @@ async function callCredentials(context: RevenueMonsterContext, withoutToken: boo
 			credentialsDecrypted: { id, name, type: CREDENTIAL_TYPE, data },
 		},
 		resentByN8n: () => newTokens > fetchedBeforeSending,
+		redact: (text) => secretRedactor(credentials, tokensUsed)(text),
 	};
 }
 
@@ -313,11 +321,12 @@ export async function revenueMonsterRequest(
 				},
 				call.options,
 			)) as IDataObject;
-			const rmError = revenueMonsterErrorOf(body);
+			const rmError = revenueMonsterErrorOf(body, call.redact);
 			if (!rmError) return body ?? {};
 			failure = { status: 200, rmError, noAnswer: false, notConnected: false };
 		} catch (error) {
-			failure = describeFailure(error);
+			// Before the credential was read (n8n's own message) there is nothing of it to echo.
+			failure = describeFailure(error, call?.redact ?? ((text) => text));
 		}
 
 		const { rmError, status } = failure;

@@ -28,7 +28,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { CREDENTIAL_TYPE } from '../transport/request';
 import { parsePublicKey } from '../transport/keys';
 import { confirmPayment } from './confirm';
-import { nonceKey, NotificationMemory } from './duplicates';
+import { NotificationMemory } from './duplicates';
 import {
 	inFlightKeyOf,
 	MAX_NOTIFICATION_BYTES,
@@ -185,7 +185,7 @@ interface Accepted {
 
 /**
  * Claims the request's nonce and the payment before the first `await` (so copies arriving together
- * cannot both pass), confirms, then commits what ran or releases what did not.
+ * cannot both pass), confirms, then accepts what runs; what it holds is released at the end.
  */
 async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted): Promise<IWebhookResponseData> {
 	const { notification, fromQuery, signed } = accepted;
@@ -194,62 +194,31 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 	const node = context.getNode();
 	const memory = new NotificationMemory(context.getWorkflowStaticData('node'), `${workflowId}:${node.id ?? node.name}`, {
 		toleranceSeconds: options.toleranceSeconds,
+		ignoreDuplicates: options.ignoreDuplicates,
 	});
-	memory.learnSavedPayments();
 	const id = paymentIdOf(notification)!;
 	const lookupKey = inFlightKeyOf(notification)!;
-	// Remembered too, so RM's resends of an accepted payment need no API call.
-	const seenLookupKey = `seen:${lookupKey}`;
-
-	// Verified or not, a request's nonce starts at most one run (unsigned ones: only byte-identical replays).
-	const nonce = signed?.nonce ?? plainNonce(accepted.headers);
-	const held = new Set<string>();
-	const release = () => {
-		for (const key of held) memory.release(key);
-		held.clear();
-	};
-	const commit = (key: string, seenAtSeconds?: number) => {
-		memory.commit(key, seenAtSeconds);
-		held.delete(key);
-	};
-	/**
-	 * A copy of a payment that already started a run: 200, no run. Its nonce stays in this process (the
-	 * payment's key answers a replay already), and the static data gets only the payments it lacks, as
-	 * n8n keeps what a request without a run writes.
-	 */
-	const ignoreDuplicate = (what: string): IWebhookResponseData => {
-		if (nonce !== undefined) {
-			memory.commitInProcess(nonceKey(nonce));
-			held.delete(nonceKey(nonce));
-		}
-		memory.saveKnownPayments();
+	const ignored = (what: string): IWebhookResponseData => {
 		logNoRun(context, `ignored a duplicate notification (${what} already started a run)`, 'debug');
 		return acknowledge(context);
 	};
 
-	if (nonce !== undefined) {
-		const outcome = memory.claim(nonceKey(nonce));
-		if (outcome === 'accepted') {
+	// Verified or not, a request's nonce starts at most one run (unsigned ones: only byte-identical replays).
+	switch (memory.claim(lookupKey, signed?.nonce ?? plainNonce(accepted.headers), signed?.signedAtSeconds)) {
+		case 'sameNonce':
 			logNoRun(context, 'ignored a notification already accepted (same nonce)', 'debug');
 			return acknowledge(context);
-		}
-		if (outcome === 'inFlight') {
+		case 'requestInFlight':
 			logNoRun(context, 'answered 409: the same request is being handled right now');
 			return refuse(context, 409, 'notification is already being processed');
-		}
-		held.add(nonceKey(nonce));
+		case 'duplicate':
+			return ignored(`payment ${id}`);
+		case 'paymentInFlight':
+			logNoRun(context, `answered 409: a notification for payment ${id} is being handled right now`);
+			return refuse(context, 409, 'notification is already being processed');
+		case 'claimed':
+			break;
 	}
-	// Keys saved before this version: `eventType:id:status` (only ever SUCCESS for a run).
-	const savedByOlderVersion = `${notification.eventType}:${id}:${PAID}`;
-	if (options.ignoreDuplicates && (memory.wasAccepted(seenLookupKey) || memory.wasAccepted(savedByOlderVersion))) {
-		return ignoreDuplicate(`payment ${id}`);
-	}
-	if (memory.claim(lookupKey) === 'inFlight') {
-		release();
-		logNoRun(context, `answered 409: a notification for payment ${id} is being handled right now`);
-		return refuse(context, 409, 'notification is already being processed');
-	}
-	held.add(lookupKey);
 
 	try {
 		let transaction: IDataObject | undefined;
@@ -275,12 +244,7 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		}
 
 		// No await from here on: the check and the commit cannot interleave with another copy.
-		if (options.ignoreDuplicates) {
-			if (memory.wasAccepted(key)) return ignoreDuplicate(key);
-			commit(key);
-			commit(seenLookupKey);
-		}
-		if (nonce !== undefined) commit(nonceKey(nonce), signed?.signedAtSeconds);
+		if (!memory.accept(key, lookupKey)) return ignored(key);
 
 		const json: IDataObject = {
 			eventType: notification.eventType,
@@ -298,6 +262,6 @@ async function claimConfirmAndRun(context: IWebhookFunctions, accepted: Accepted
 		};
 		return { workflowData: [[{ json }]] };
 	} finally {
-		release();
+		memory.release();
 	}
 }

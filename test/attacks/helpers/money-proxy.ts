@@ -10,9 +10,12 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 
+/** An answer made from the request: an RM or proxy fault echoing what it was sent. */
+export type Echo = (request: { authorization?: string; body: string }) => { status: number; body?: unknown; html?: string };
+
 export type ProxyAnswer =
 	/** answer this without asking RM: RM refused, nothing was done */
-	| { refuse: { status: number; body?: unknown; html?: string } }
+	| { refuse: { status: number; body?: unknown; html?: string } | Echo }
 	/** let RM act, then answer this instead of RM's answer */
 	| { afterRm: { status: number; body?: unknown; html?: string } }
 	/** let RM act, then cut the connection without an answer */
@@ -100,8 +103,12 @@ export class MoneyProxy {
 		this.requests.push(record);
 
 		if (answer !== 'pass' && 'refuse' in answer) {
-			record.answeredWith = `${answer.refuse.status} (refused before RM)`;
-			return send(res, answer.refuse);
+			const refusal =
+				typeof answer.refuse === 'function'
+					? answer.refuse({ authorization: req.headers.authorization, body: body.toString('utf8') })
+					: answer.refuse;
+			record.answeredWith = `${refusal.status} (refused before RM)`;
+			return send(res, refusal);
 		}
 		let upstream: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
 		try {

@@ -85,7 +85,7 @@ function describeFailure(error: unknown): FailedCall {
 	const retryAfter = Number(response?.headers?.['retry-after']);
 	return {
 		status: Number.isFinite(status) ? status : undefined,
-		rmError: revenueMonsterErrorOf(body),
+		rmError: revenueMonsterErrorOf(body, (text) => text),
 		noAnswer:
 			!response &&
 			(axiosError?.isAxiosError === true ||
@@ -151,7 +151,7 @@ export async function revenueMonsterRequest(
 				},
 				tokenRetryStatus ? { preAuthenticationRetryStatusCode: [401, tokenRetryStatus] } : undefined,
 			)) as IDataObject;
-			const rmError = revenueMonsterErrorOf(body);
+			const rmError = revenueMonsterErrorOf(body, (text) => text);
 			if (!rmError) return body ?? {};
 			failure = { status: 200, rmError, noAnswer: false, cause: body };
 		} catch (error) {
