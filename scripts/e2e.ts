@@ -597,6 +597,19 @@ async function weeklyBilling(customers: Customer[]): Promise<{ paidOrderId: stri
 			benTransaction?.status === 'FAILED',
 		followUps,
 	);
+	// The same, read at the node: its error output (output 1) holds Ben's input item plus the error (issue 19:
+	// on n8n 1.x the {error, details} item this node emitted before went to the success output).
+	const chargeErrors = nodeOutput(data, 'Charge saved card', 1);
+	list.check(
+		`"Charge saved card": Ben's declined charge is on the error output, input item kept, transaction and reason readable (n8n ${n8n!.options.runtime.version})`,
+		chargeErrors.length === 1 &&
+			chargeErrors[0].id === ben.id &&
+			String(chargeErrors[0].error).includes(String(benTransaction?.transactionId)) &&
+			String(chargeErrors[0].error).includes('9010') &&
+			/No money was taken/.test(String(chargeErrors[0].message)) &&
+			nodeOutput(data, 'Charge saved card', 0).every((item) => item.error === undefined),
+		{ errorOutput: chargeErrors, successOutput: nodeOutput(data, 'Charge saved card', 0) },
+	);
 	list.check(
 		'Chen: routed to "Not billed: inactive"',
 		nodeOutput(data, 'Not billed: inactive').length === 1 && nodesThatRan(data).includes('Not billed: inactive'),
