@@ -10,6 +10,9 @@
  * `npm run dev -- --fresh` starts from scratch. The simulator keeps its state in memory only: each start
  * re-seeds the same stores and subscribers (same IDs), so saved workflows keep working. The package is
  * rebuilt and reinstalled on every start, so a restart picks up code changes. Files live in `.dev/`.
+ *
+ * `npm run dev -- --n8n <version>` runs another n8n version (e.g. the oldest supported, 1.123.81), installed
+ * into the cache on first use, with a user folder of its own (`.dev/run-n8n-<version>`).
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'fs';
 import path from 'path';
@@ -17,7 +20,7 @@ import path from 'path';
 import { handleApiRoute } from '../simulator/routes';
 import { startSimulator, type RevenueMonsterSimulator } from '../simulator/server';
 import { N8nApi, N8nInstance, REPO_ROOT, nodeOutput, packPackage, withoutNpmConfig } from './lib/n8n-instance';
-import { ensureN8nRuntime } from './lib/n8n-runtime';
+import { N8N_VERSION, ensureN8nRuntime } from './lib/n8n-runtime';
 import { freePort, isStopping, runCommand, stopAll, stopAllOnExit, tailOf, waitFor } from './lib/processes';
 import { simulatorCall } from './lib/rm-client';
 import {
@@ -68,9 +71,11 @@ export async function startDevEnvironment(options: {
 	preferredPorts?: { n8n: number; simulator: number };
 	/** forget the previous run's n8n (user folder, database) */
 	fresh?: boolean;
+	/** the n8n version (default: the newest supported) */
+	n8nVersion?: string;
 }): Promise<DevEnvironment> {
 	const { dir, say } = options;
-	const runtime = await ensureN8nRuntime(say);
+	const runtime = await ensureN8nRuntime(say, options.n8nVersion);
 	const seededMarker = path.join(dir, 'n8n', '.seeded');
 	if (options.fresh) rmSync(dir, { recursive: true, force: true });
 	const keeping = existsSync(seededMarker);
@@ -177,7 +182,7 @@ function runningDev(): DevState | undefined {
 	}
 }
 
-async function dev(fresh: boolean): Promise<void> {
+async function dev(fresh: boolean, n8nVersion?: string): Promise<void> {
 	const running = runningDev();
 	if (running) {
 		console.error(`npm run dev is already running (process ${running.pid}): ${running.n8nUrl}`);
@@ -193,14 +198,15 @@ async function dev(fresh: boolean): Promise<void> {
 	});
 	try {
 		environment = await startDevEnvironment({
-			dir: path.join(DEV_DIR, 'run'),
+			dir: runDir(n8nVersion),
 			say: (line) => console.log(`- ${line}`),
 			preferredPorts: { n8n: 5678, simulator: 4010 },
 			fresh,
+			n8nVersion,
 		});
 	} catch (error) {
 		console.error(`\nnpm run dev failed: ${(error as Error).message}`);
-		const log = path.join(DEV_DIR, 'run', 'n8n.log');
+		const log = path.join(runDir(n8nVersion), 'n8n.log');
 		if (existsSync(log)) console.error(`n8n's log (${log}):\n${tailOf(readFileSync(log, 'utf8'), 30)}`);
 		await environment?.n8n.stop();
 		await stopAll();
@@ -301,20 +307,31 @@ async function pay(amountText: string | undefined): Promise<void> {
 	console.log(`See it in the editor: ${state.n8nUrl}/workflow/${WORKFLOWS.notification.id}/executions/${execution.id}`);
 }
 
+/** The dev folder of an n8n version: each version keeps its own database (1.x cannot read 2.x's). */
+function runDir(n8nVersion: string | undefined): string {
+	return n8nVersion && n8nVersion !== N8N_VERSION ? path.join(DEV_DIR, `run-n8n-${n8nVersion}`) : path.join(DEV_DIR, 'run');
+}
+
 if (require.main === module) {
 	const args = process.argv.slice(2);
 	const fresh = args.includes('--fresh');
-	const [command, argument] = args.filter((arg) => arg !== '--fresh');
+	const versionAt = args.indexOf('--n8n');
+	const n8nVersion = versionAt >= 0 ? args[versionAt + 1] : undefined;
+	if (versionAt >= 0 && !n8nVersion) {
+		console.error('--n8n needs a version, e.g. `npm run dev -- --n8n 1.123.81`');
+		process.exit(1);
+	}
+	const [command, argument] = args.filter((arg, index) => arg !== '--fresh' && index !== versionAt && index !== versionAt + 1);
 	if (command === 'pay') {
 		pay(argument).catch((error) => {
 			console.error((error as Error).message);
 			process.exit(1);
 		});
 	} else if (command === undefined) {
-		void dev(fresh);
+		void dev(fresh, n8nVersion);
 	} else {
 		console.error(
-			`unknown command "${command}": use \`npm run dev [-- --fresh]\` or \`npm run dev -- pay [amount-in-cents]\``,
+			`unknown command "${command}": use \`npm run dev [-- --fresh] [--n8n <version>]\` or \`npm run dev -- pay [amount-in-cents]\``,
 		);
 		process.exit(1);
 	}

@@ -34,7 +34,7 @@ import {
 	type Execution,
 	type ExecutionData,
 } from './lib/n8n-instance';
-import { ensureN8nRuntime } from './lib/n8n-runtime';
+import { SUPPORTED_N8N_VERSIONS, ensureN8nRuntime } from './lib/n8n-runtime';
 import { freePort, runCommand, sleep, stopAll, stopAllOnExit, waitFor } from './lib/processes';
 import {
 	CREDENTIAL_ID,
@@ -53,18 +53,35 @@ import {
 	type WorkflowJson,
 } from './lib/workflows';
 
-// One folder per run (several runs may share a checkout); the last ones stay for their logs.
+// One folder per run (several runs may share a checkout), one sub-folder per n8n version; the last ones stay for their logs.
 const E2E_DIR = path.join(REPO_ROOT, '.e2e');
-const WORK_DIR = path.join(E2E_DIR, `run-${process.pid}`);
+const RUN_DIR = path.join(E2E_DIR, `run-${process.pid}`);
 const FIXTURES = path.join(__dirname, 'e2e', 'workflows');
 const OWNER = { email: 'e2e@example.com', password: 'E2e-owner-password-1', firstName: 'E2E', lastName: 'Runner' };
 const FORM_LOGIN = { user: 'refunds', password: 'e2e-refund-form-password' };
 
-const list = new Checklist();
+/** A checklist that also counts its checks, for the per-version summary at the end. */
+class VersionChecklist extends Checklist {
+	checks = 0;
+	check(what: string, holds: boolean, detail?: unknown): boolean {
+		this.checks++;
+		return super.check(what, holds, detail);
+	}
+	counts(): string {
+		const failed = this.failures.length;
+		return `${this.checks - failed} checks passed, ${failed} failed, ${this.skipped.length} skipped`;
+	}
+}
+
+/** The run of the n8n version being checked: a checklist, a work folder, a simulator and an n8n of its own. */
+let list = new VersionChecklist();
+let WORK_DIR = RUN_DIR;
 /** Everything n8n showed: CLI output and execution data, searched for secrets at the end. */
-const shown: string[] = [];
+let shown: string[] = [];
 let simulator: RevenueMonsterSimulator | undefined;
 let n8n: N8nInstance | undefined;
+/** The packed tarball, built once and installed into every version. */
+let tarball: string | undefined;
 
 interface Customer {
 	id: string;
@@ -73,36 +90,77 @@ interface Customer {
 	paymentUrl: string;
 }
 
+/**
+ * The versions to run: `--n8n <version>` (repeatable, or comma-separated) picks some; by default every
+ * supported version, oldest first (SUPPORTED_N8N_VERSIONS in scripts/lib/n8n-runtime.ts).
+ */
+function versionsToRun(argv: string[]): string[] {
+	const picked: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index];
+		if (arg === '--n8n') picked.push(...(argv[++index] ?? '').split(','));
+		else if (arg.startsWith('--n8n=')) picked.push(...arg.slice('--n8n='.length).split(','));
+	}
+	const versions = picked.map((version) => version.trim()).filter(Boolean);
+	return versions.length ? versions : [...SUPPORTED_N8N_VERSIONS];
+}
+
+/** A fresh checklist, work folder, simulator and n8n for the next version. */
+function startVersion(version: string): void {
+	list = new VersionChecklist();
+	shown = [];
+	simulator = undefined;
+	n8n = undefined;
+	WORK_DIR = path.join(RUN_DIR, `n8n-${version}`);
+}
+
 async function main(): Promise<void> {
 	stopAllOnExit(async () => {
 		await n8n?.stop();
 		await simulator?.stop();
 	});
-	let crashed = false;
-	try {
-		await run();
-	} catch (error) {
-		crashed = true;
-		list.check('the e2e run went to the end', false, (error as Error).message);
-	} finally {
-		await n8n?.stop();
-		await simulator?.stop();
-		await stopAll();
+	const versions = versionsToRun(process.argv.slice(2));
+	const results: Array<{ version: string; passed: boolean; seconds: number; checks: string }> = [];
+	for (const version of versions) {
+		startVersion(version);
+		console.log(`\n######## n8n ${version} ########`);
+		const started = Date.now();
+		let crashed = false;
+		try {
+			await run(version);
+		} catch (error) {
+			crashed = true;
+			list.check('the e2e run went to the end', false, (error as Error).message);
+		} finally {
+			await n8n?.stop();
+			await simulator?.stop();
+			await stopAll();
+		}
+		if (crashed && n8n) console.log(`n8n's log: ${n8n.options.logFile}`);
+		const passed = list.summary();
+		results.push({ version, passed, seconds: Math.round((Date.now() - started) / 1000), checks: list.counts() });
 	}
-	if (crashed && n8n) console.log(`n8n's log: ${n8n.options.logFile}`);
-	process.exit(list.summary() ? 0 : 1);
+	console.log('\n== n8n versions');
+	for (const result of results) {
+		console.log(`  ${result.passed ? 'ok  ' : 'FAIL'}  n8n ${result.version}: ${result.checks} (${result.seconds} s)`);
+	}
+	process.exit(results.every((result) => result.passed) ? 0 : 1);
 }
 
-async function run(): Promise<void> {
-	list.section('n8n runtime (pinned, cached outside the repo)');
-	const runtime = await ensureN8nRuntime((line) => list.note(line));
+async function run(version: string): Promise<void> {
+	list.section(`n8n ${version} runtime (pinned, cached outside the repo)`);
+	const runtime = await ensureN8nRuntime((line) => list.note(line), version);
 
 	list.section('package: build, pack, install as a community package');
-	removeFinishedRuns();
 	mkdirSync(WORK_DIR, { recursive: true });
-	await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, env: withoutNpmConfig(), timeoutMs: 300_000 });
-	const tarball = await packPackage(WORK_DIR);
-	list.note(`packed ${path.basename(tarball)}`);
+	if (!tarball) {
+		removeFinishedRuns();
+		await runCommand('npm', ['run', 'build'], { cwd: REPO_ROOT, env: withoutNpmConfig(), timeoutMs: 300_000 });
+		tarball = await packPackage(RUN_DIR);
+		list.note(`packed ${path.basename(tarball)}`);
+	} else {
+		list.note(`the tarball packed for the first version: ${path.basename(tarball)}`);
+	}
 	const { stdout: listing } = await runCommand('tar', ['-tzf', tarball], { timeoutMs: 30_000 });
 	const published = /^package\/(dist\/|package\.json$|README\.md$|LICENSE(\.md)?$)/;
 	const unexpected = listing.split('\n').filter((file) => file && !published.test(file));
@@ -538,6 +596,19 @@ async function weeklyBilling(customers: Customer[]): Promise<{ paidOrderId: stri
 			String(followUps[0].problem).includes('9010') &&
 			benTransaction?.status === 'FAILED',
 		followUps,
+	);
+	// The same, read at the node: its error output (output 1) holds Ben's input item plus the error (issue 19:
+	// on n8n 1.x the {error, details} item this node emitted before went to the success output).
+	const chargeErrors = nodeOutput(data, 'Charge saved card', 1);
+	list.check(
+		`"Charge saved card": Ben's declined charge is on the error output, input item kept, transaction and reason readable (n8n ${n8n!.options.runtime.version})`,
+		chargeErrors.length === 1 &&
+			chargeErrors[0].id === ben.id &&
+			String(chargeErrors[0].error).includes(String(benTransaction?.transactionId)) &&
+			String(chargeErrors[0].error).includes('9010') &&
+			/No money was taken/.test(String(chargeErrors[0].message)) &&
+			nodeOutput(data, 'Charge saved card', 0).every((item) => item.error === undefined),
+		{ errorOutput: chargeErrors, successOutput: nodeOutput(data, 'Charge saved card', 0) },
 	);
 	list.check(
 		'Chen: routed to "Not billed: inactive"',

@@ -59,12 +59,13 @@ export async function runCase(options: RunCaseOptions): Promise<CaseRun> {
 	const errors = new Map<number, { message: string; description: string; code?: string }>();
 	for (const item of result.outputs[1] ?? []) {
 		const index = (item.pairedItem as { item: number }).item;
-		// The router puts RM's code and the hint under `details` (n8n keeps them on the error output).
-		const details = (item.json.details ?? {}) as { code?: string; description?: string };
+		// The router's error item (actions/router.ts, errorItem): `error` is the message, ending in RM's code in
+		// brackets for an RM error; `message` is the description (the hint).
+		const message = String(item.json.error ?? '');
 		errors.set(index, {
-			message: String(item.json.error ?? ''),
-			description: String(details.description ?? ''),
-			code: details.code,
+			message,
+			description: String(item.json.message ?? ''),
+			code: /\[([^\]\s]+)\]$/.exec(message)?.[1],
 		});
 	}
 	return {

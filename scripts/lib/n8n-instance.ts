@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { createRequire } from 'module';
 import path from 'path';
 
-import type { N8nRuntime } from './n8n-runtime';
+import { n8nMajor, type N8nRuntime } from './n8n-runtime';
 import { freePort, runCommand, startProcess, stopProcess, waitFor, type Started } from './processes';
 
 export const PACKAGE_NAME = 'n8n-nodes-revenuemonster';
@@ -260,8 +260,16 @@ export class N8nInstance extends N8nApi {
 		rmSync(dir, { recursive: true, force: true });
 	}
 
+	/**
+	 * Makes a workflow active for the next `n8n start`: `publish:workflow` on n8n 2.x; n8n 1.x has no
+	 * publishing and activates with `update:workflow --active=true`.
+	 */
 	async publish(workflowId: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		if (n8nMajor(this.options.runtime.version) === 1) {
+			await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		} else {
+			await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		}
 	}
 
 	/**

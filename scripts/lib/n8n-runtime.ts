@@ -24,10 +24,43 @@ import {
 import os from 'os';
 import path from 'path';
 
-export const N8N_VERSION = '2.41.1';
+/**
+ * The n8n versions the package supports and the e2e runs, oldest first: ONE list. Adding a version is one
+ * line here (plus whatever install quirk it has, in `installRecipe`). The last one is the newest, the
+ * default of every caller that names no version.
+ */
+export const SUPPORTED_N8N_VERSIONS = ['1.123.81', '2.41.1'] as const;
+/** The newest supported n8n: what `npm run dev`, the bench, test:queue and the screenshot run by default. */
+export const N8N_VERSION: string = SUPPORTED_N8N_VERSIONS[SUPPORTED_N8N_VERSIONS.length - 1];
 export const NODE_VERSION = '24.21.0';
 
+/** The install quirks of one n8n major (measured on these machines). */
+interface InstallRecipe {
+	overrides: Record<string, string>;
+}
+
+export function installRecipe(version: string): InstallRecipe {
+	const major = Number(version.split('.')[0]);
+	if (major === 1) {
+		// n8n 1.123.x depends on `xlsx` from a URL (cdn.sheetjs.com) that is not reachable here; the
+		// registry's 0.18.5 installs.
+		return { overrides: { linkedom: '0.18.14', xlsx: '0.18.5' } };
+	}
+	return { overrides: { linkedom: '0.18.14' } };
+}
+
+/** The major version of an n8n version string (`1.123.81` → 1). */
+export function n8nMajor(version: string): number {
+	return Number(version.split('.')[0]);
+}
+
+export function runtimeKey(version: string = N8N_VERSION): string {
+	return `n8n-${version}-node-${NODE_VERSION}-${process.platform}-${process.arch}`;
+}
+
 export interface N8nRuntime {
+	/** the n8n version installed there */
+	version: string;
 	/** the cache folder of this version */
 	dir: string;
 	/** Node 24 binary that runs n8n */
@@ -50,9 +83,10 @@ function nodePackageName(): string {
 	return `node-${process.platform}-${process.arch}`;
 }
 
-function runtimeAt(dir: string): N8nRuntime {
+function runtimeAt(dir: string, version: string): N8nRuntime {
 	const nodeBinDir = path.join(dir, 'node_modules', nodePackageName(), 'bin');
 	return {
+		version,
 		dir,
 		node: path.join(nodeBinDir, 'node'),
 		nodeBinDir,
@@ -136,14 +170,20 @@ async function withProgress<T>(
 	}
 }
 
-/** Returns the cached runtime, installing it first when it is missing (about 3–7 minutes, 3 GB). */
-export async function ensureN8nRuntime(say: (line: string) => void = console.log): Promise<N8nRuntime> {
-	const key = `n8n-${N8N_VERSION}-node-${NODE_VERSION}-${process.platform}-${process.arch}`;
-	const dir = path.join(cacheRoot(), key);
+/**
+ * Returns the cached runtime of `version` (default: the newest supported), installing it first when it is
+ * missing (about 3–7 minutes, 3 GB).
+ */
+export async function ensureN8nRuntime(
+	say: (line: string) => void = console.log,
+	version: string = N8N_VERSION,
+): Promise<N8nRuntime> {
+	if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not an n8n version: ${JSON.stringify(version)}`);
+	const dir = path.join(cacheRoot(), runtimeKey(version));
 	const ready = path.join(dir, '.ready');
 	if (existsSync(ready)) {
-		say(`n8n ${N8N_VERSION} (Node ${NODE_VERSION}) from cache ${dir}`);
-		return runtimeAt(dir);
+		say(`n8n ${version} (Node ${NODE_VERSION}) from cache ${dir}`);
+		return runtimeAt(dir, version);
 	}
 
 	const started = Date.now();
@@ -152,7 +192,7 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 	rmSync(staging, { recursive: true, force: true });
 	mkdirSync(staging, { recursive: true });
 	const log = path.join(staging, 'install.log');
-	say(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${staging}`);
+	say(`installing n8n ${version} and Node ${NODE_VERSION} into ${staging}`);
 	say(`  once, about 4–7 minutes and 3 GB; progress every 15 s; npm's log: ${log}`);
 	writeFileSync(
 		path.join(staging, 'package.json'),
@@ -161,8 +201,8 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 				name: 'n8n-runtime',
 				private: true,
 				version: '0.0.0',
-				dependencies: { n8n: N8N_VERSION, [nodePackageName()]: NODE_VERSION },
-				overrides: { linkedom: '0.18.14' },
+				dependencies: { n8n: version, [nodePackageName()]: NODE_VERSION },
+				overrides: installRecipe(version).overrides,
 			},
 			null,
 			2,
@@ -183,7 +223,7 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 				log,
 			}),
 		);
-		const runtime = runtimeAt(staging);
+		const runtime = runtimeAt(staging, version);
 		const nodeHome = path.dirname(runtime.nodeBinDir);
 		say(`  ${elapsed(started)} rebuilding sqlite3 for Node ${NODE_VERSION}`);
 		await withProgress(
@@ -200,7 +240,7 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 		);
 		writeFileSync(
 			path.join(staging, '.ready'),
-			JSON.stringify({ n8n: N8N_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString() }) + '\n',
+			JSON.stringify({ n8n: version, node: NODE_VERSION, installedAt: new Date().toISOString() }) + '\n',
 		);
 		try {
 			renameSync(staging, dir);
@@ -214,7 +254,7 @@ export async function ensureN8nRuntime(say: (line: string) => void = console.log
 		throw error;
 	}
 	say(`n8n runtime installed in ${Math.round((Date.now() - started) / 1000)} s: ${dir}`);
-	return runtimeAt(dir);
+	return runtimeAt(dir, version);
 }
 
 /** Half-finished installs of runs that were interrupted (their process is gone): 2–3 GB each. */
@@ -244,7 +284,8 @@ function tail(file: string, lines: number): string {
 }
 
 if (require.main === module) {
-	ensureN8nRuntime().then(
+	// `ts-node scripts/lib/n8n-runtime.ts [version]`: install (or find) one version.
+	ensureN8nRuntime(console.log, process.argv[2] || N8N_VERSION).then(
 		(runtime) => console.log(JSON.stringify(runtime, null, 2)),
 		(error) => {
 			console.error(error instanceof Error ? error.message : error);

@@ -445,7 +445,7 @@ describe('pay', () => {
 		// n8n's error output repeats the input item (the workflow's own data); what the node adds is masked.
 		expect([number, cvc]).toEqual(['4111 1111 1111 1111', TEST_CVC]);
 		expect(errorItem.error).toMatch(/CARD_411111\*{6}1111/);
-		expect(errorItem.details).toMatchObject({ code: 'CARD_411111******1111' });
+		expect(errorItem.error).toMatch(/\[CARD_411111\*{6}1111\]$/);
 		expect(JSON.stringify(errorItem)).not.toMatch(/4111 ?1111 ?1111 ?1111|"737"/);
 	});
 

@@ -4,7 +4,7 @@
  * every output item carries pairedItem. Items run one at a time unless the user raises
  * Concurrency; a requests-per-second cap holds across all of them.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { RequestThrottle, setThrottle } from '../transport/throttle';
@@ -16,21 +16,23 @@ interface RequestOptions {
 }
 
 /**
- * The item "Continue on fail" emits. Only `error` and `details` keys, and no `item.error`: n8n then
- * routes it to the error output merged with the input item, and keeps `details` (with `item.error`
- * set, n8n would reduce the JSON to the message alone).
+ * The item "Continue on fail" emits: `{error, message}` (or `{error}` when there is nothing more to say)
+ * and `pairedItem`. `error` is the error's message: it names the transaction and Revenue Monster's reason
+ * for a declined charge, Revenue Monster's code in brackets for an API error, the field and value for a bad
+ * parameter. `message` is its description: what to do next (for "Outcome unknown": how to check whether
+ * the charge went through before sending it again).
+ *
+ * This is the one shape every supported n8n both routes to the error output and passes on merged with the
+ * input item (README, "Compatibility"; checked by the e2e on each version):
+ * - n8n 1.x routes an item only when `item.error` is set or its json is exactly `{error}` or
+ *   `{error, message}`; the `{error, details}` this node emitted before went to the success output there.
+ * - n8n 1.x and 2.x both replace the json of an item with `item.error` by `{error: message}`, dropping the
+ *   input item's fields and the description; so `item.error` is not set.
  */
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const context = (error as NodeApiError).context ?? {};
-	const details: IDataObject = {};
-	if (context.revenueMonsterCode) details.code = context.revenueMonsterCode as string;
-	if (context.transactionId) details.transactionId = context.transactionId as string;
-	if (context.reason) details.reason = context.reason as string;
-	if ((error as NodeApiError).httpCode) details.httpCode = (error as NodeApiError).httpCode;
 	const description = (error as NodeApiError).description;
-	if (description) details.description = description;
 	return {
-		json: Object.keys(details).length ? { error: error.message, details } : { error: error.message },
+		json: description ? { error: error.message, message: description } : { error: error.message },
 		pairedItem: { item: itemIndex },
 	};
 }
