@@ -171,8 +171,9 @@ export class N8nInstance extends N8nApi {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-			// It fetches a list of MCP servers from api.n8n.io: nothing here talks to the internet.
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// It fetches a list of MCP servers from api.n8n.io: nothing here talks to the internet. n8n 1.x has
+			// no such module and refuses to start when an unknown one is named.
+			...(n8nMajor(this.options.runtime.version) >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
