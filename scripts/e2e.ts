@@ -259,6 +259,7 @@ async function run(version: string): Promise<void> {
 	if (canRefund) await refunds(refund, checkout?.transactionId);
 	if (customers) await dunning(dunningWorkflow, customers[0], serverStartedAt);
 	else list.skip('dunning', 'no subscriber with a saved card');
+	await (await import('./e2e/guard-concurrency')).guardConcurrency({ n8n, simulator, workDir: WORK_DIR, list });
 
 	list.section('after the server ran');
 	list.check(

@@ -1,5 +1,6 @@
 /** The simulator's Open API endpoints (revenue-monster-api.md §6), answering with RM's shapes. */
 import { qrPngOf } from './qr';
+import { customerOrdersAnswer } from './orders-list';
 import { RmError } from './rm-error';
 import { transactionsListPage } from './transactions-list';
 import type { Fault, FaultKind } from './faults';
@@ -210,12 +211,11 @@ route('PUT', '/v3/customer/:id/status', (sim, _request, [id]) => {
 	customer.updatedAt = sim.state.now();
 	return ok(publicCustomer(customer));
 });
-// Oldest first, as the example on RM's "Get Customer Orders" page (doc-v2) lists them; the page
-// promises no order, and the node's charge guard assumes none.
+// In the shape set in sim.state.ordersList (orders-list.ts): by default `items`, flat orders, oldest
+// first, as the example on RM's "Get Customer Orders" page (doc-v2); the page promises no order.
 route('GET', '/v3/customer/:id/orders', (sim, request, [id]) => {
 	boundCustomer(sim, id);
-	const orders = sim.state.customerOrders.filter((order) => order.customerId === id);
-	return page(sim, orders, request.query);
+	return customerOrdersAnswer(sim.state, id, (entries) => page(sim, entries, request.query));
 });
 
 function chargeBoundCard(sim: RouteHost, request: ApiRequest, id: string): Json {

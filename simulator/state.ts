@@ -1,4 +1,6 @@
 /** The simulator's in-memory Revenue Monster: merchant, stores, customers, checkouts, transactions. */
+import { DEFAULT_ORDERS_LIST, type OrdersListShape } from './orders-list';
+
 export type Json = Record<string, unknown>;
 
 export interface Store extends Json {
@@ -129,6 +131,8 @@ export class SimulatorState {
 
 	customers = new Map<string, Customer>();
 	customerOrders: CustomerOrder[] = [];
+	/** how GET /v3/customer/{id}/orders answers: container, entry shape, order (orders-list.ts) */
+	ordersList: OrdersListShape = { ...DEFAULT_ORDERS_LIST };
 	checkouts = new Map<string, Checkout>();
 	transactions: Transaction[] = [];
 	/** card tokens by checkout customer userId */

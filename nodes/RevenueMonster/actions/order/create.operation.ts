@@ -14,7 +14,7 @@ import {
 	timeoutFrom,
 	timeoutOptions,
 } from '../fields';
-import { alreadyChargedOutput, findRecentCharge, oneAtATimePerCustomer } from './charge-guard';
+import { alreadyChargedOutput, findRecentCharge, merchantKeyOf, oneAtATimePerCustomer } from './charge-guard';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -151,7 +151,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	if (guardHours === undefined) return await charge();
 
-	return await oneAtATimePerCustomer(this, customerId, async () => {
+	// One at a time per merchant and customer in this whole n8n process, across executions (charge-guard.ts).
+	return await oneAtATimePerCustomer(await merchantKeyOf(this), customerId, async () => {
 		const earlier = await findRecentCharge.call(this, {
 			customerId,
 			amount: body.amount as number,
