@@ -92,7 +92,7 @@ interface Customer {
 
 /**
  * The versions to run: `--n8n <version>` (repeatable, or comma-separated) picks some; by default every
- * supported version, oldest first (SUPPORTED_N8N_VERSIONS in scripts/lib/n8n-runtime.ts).
+ * version of SUPPORTED_N8N_VERSIONS (scripts/lib/n8n-runtime.ts), oldest first.
  */
 function versionsToRun(argv: string[]): string[] {
 	const picked: string[] = [];
