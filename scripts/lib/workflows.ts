@@ -28,6 +28,9 @@ export const WORKFLOWS = {
 	notification: { file: 'payment-notification.json', id: 'rmPaymentNotify1' },
 	refundForm: { file: 'refund-form.json', id: 'rmRefundForm0001' },
 	dunning: { file: 'dunning.json', id: 'rmDunningFailed1' },
+	// Imported unpublished: it needs a Redis credential ("Redis (claims)"), which dev and the e2e do not
+	// have; test:queue runs it against a real Redis.
+	notificationQueueMode: { file: 'payment-notification-queue-mode.json', id: 'rmPaymentQueue01' },
 } as const;
 
 export interface WorkflowNode {
