@@ -27,7 +27,7 @@ function record(attack: MoneyAttack, outcomes: AttackOutcome[]): boolean {
 	const unknown = outcomes.filter((outcome) => /^Outcome unknown/.test(outcome.error?.message ?? '')).length;
 	const pass = outcomes.every((outcome) => attackHolds(outcome, attack));
 	bench.log.add({
-		area: 'Attacks: money (a bench.proxy answers after RM acted)',
+		area: 'Attacks: money (a proxy answers after RM acted)',
 		fault: attack.name,
 		expected: `at most ${attack.maxSends} send(s) per operation, RM reached once, "Outcome unknown"`,
 		observed: `${tries} sends for ${outcomes.length} operations (most ${Math.max(
@@ -153,7 +153,7 @@ describe('an n8n that refreshes and resends on every 401 by itself (as open n8n 
 			expect(attackHolds(outcome, attack)).toBe(true);
 		}
 		bench.log.add({
-			area: 'Attacks: money (a bench.proxy answers after RM acted)',
+			area: 'Attacks: money (a proxy answers after RM acted)',
 			fault: '401, then 503 TOKEN_EXPIRED after RM acted — with an n8n that resends on every 401 by itself',
 			expected: 'n8n’s own resend counts as the one token resend: at most 2 sends, "Outcome unknown"',
 			observed: `${outcomes.reduce((sum, outcome) => sum + outcome.sent, 0)} sends for ${outcomes.length} operations; ${
