@@ -188,19 +188,15 @@ export async function scanTransactions(
 		resumeRejected: true,
 	});
 	for (let pages = 1; ; pages++) {
-		let response: IDataObject;
-		try {
-			response = await revenueMonsterRequest.call(this, {
-				method: 'GET',
-				path: '/v3/payment/transactions',
-				qs: cursor ? { limit: PAGE_SIZE, cursor } : { limit: PAGE_SIZE },
-			});
-		} catch (error) {
-			// A saved cursor RM no longer takes: read from the top instead (costs calls, loses nothing).
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already the transport's NodeApiError
-			if (pages !== 1 || !from) throw error;
-			return await fromTop();
-		}
+		const page = revenueMonsterRequest.call(this, {
+			method: 'GET',
+			path: '/v3/payment/transactions',
+			qs: cursor ? { limit: PAGE_SIZE, cursor } : { limit: PAGE_SIZE },
+		});
+		// A saved cursor RM no longer takes: read from the top instead (costs calls, loses nothing).
+		// Any other failure goes up as the transport's NodeApiError.
+		const response = pages === 1 && from ? await page.catch(() => undefined) : await page;
+		if (!response) return await fromTop();
 		const items = Array.isArray(response.items) ? (response.items as IDataObject[]) : [];
 		// A page that starts well before the window (a margin more than the order's jitter allows).
 		const startsBefore = createdMs(items[0] ?? {}) < windowStart - SAFETY_MARGIN_MS;
