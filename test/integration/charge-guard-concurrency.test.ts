@@ -7,22 +7,14 @@
  * every execution reads "no orders" and charges: 2 runs → 2 charges, 5 → 5, 20 → 20, and the
  * 20-customer list run twice at once charges 20 of 20 twice (measured 2026-12-07).
  */
-import type { IDataObject } from 'n8n-workflow';
 
+import { guardedBilling } from '../helpers/guarded-charge';
 import { useSimulator } from '../helpers/suite';
 
 const suite = useSimulator();
 const { run } = suite;
 
-const billing = (overrides: IDataObject = {}): IDataObject => ({
-	resource: 'order',
-	operation: 'create',
-	customerId: '={{ $json.customerId }}',
-	currency: 'MYR',
-	amount: 2500,
-	options: { skipIfChargedWithinHours: 144 },
-	...overrides,
-});
+const billing = guardedBilling;
 
 const chargesOf = (customerId: string) =>
 	suite.simulator.state.customerOrders.filter((order) => order.customerId === customerId && order.status === 'SUCCESS').length;

@@ -7,9 +7,10 @@
  * in-memory stand-in for Redis INCR / Postgres INSERT … ON CONFLICT DO NOTHING), each customer is
  * charged once.
  */
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { INodeType } from 'n8n-workflow';
 
 import { runNode } from '../../support/n8n';
+import { guardedBilling } from '../helpers/guarded-charge';
 import { useSimulator } from '../helpers/suite';
 
 const suite = useSimulator();
@@ -26,14 +27,7 @@ function nodeOfAnotherProcess(): INodeType {
 }
 const workers = [nodeOfAnotherProcess(), nodeOfAnotherProcess()];
 
-const billing: IDataObject = {
-	resource: 'order',
-	operation: 'create',
-	customerId: '={{ $json.customerId }}',
-	currency: 'MYR',
-	amount: 2500,
-	options: { skipIfChargedWithinHours: 144 },
-};
+const billing = guardedBilling();
 
 const runOn = async (worker: INodeType, customerId: string) =>
 	await runNode({ nodeType: worker, parameters: billing, items: [{ customerId }], credentialsHelper: suite.credentials });

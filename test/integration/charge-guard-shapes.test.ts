@@ -9,25 +9,17 @@
  * read is "no match") the `item` and `transaction` combinations charge a second time, and so do most
  * of the tampered answers (see the report of issue #22).
  */
-import type { IDataObject } from 'n8n-workflow';
 
 import type { CustomerOrder, Json } from '../../simulator/state';
 import { ALL_ORDERS_LIST_SHAPES, DEFAULT_ORDERS_LIST, describeShape, type OrdersListShape } from '../../simulator/orders-list';
+import { guardedCharge } from '../helpers/guarded-charge';
 import { useSimulator } from '../helpers/suite';
 
 const suite = useSimulator();
 const { run } = suite;
 const newCustomer = () => suite.boundCustomer('subscriber@example.com');
 
-const charge = (customerId: string, overrides: IDataObject = {}): IDataObject => ({
-	resource: 'order',
-	operation: 'create',
-	customerId,
-	currency: 'MYR',
-	amount: 2500,
-	options: { skipIfChargedWithinHours: 480 },
-	...overrides,
-});
+const charge = guardedCharge;
 
 const ordersOf = (customerId: string) => suite.simulator.state.customerOrders.filter((order) => order.customerId === customerId);
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();

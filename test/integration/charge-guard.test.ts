@@ -3,25 +3,17 @@
  * against the simulator: RM's own order list decides, so running a billing run again charges nobody
  * twice; an older, failed or different charge does not block; a failed look-up charges nothing.
  */
-import type { IDataObject } from 'n8n-workflow';
 
 import type { CustomerOrder } from '../../simulator/state';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
+import { guardedCharge } from '../helpers/guarded-charge';
 import { useSimulator } from '../helpers/suite';
 
 const suite = useSimulator();
 const { run } = suite;
 const newCustomer = () => suite.boundCustomer('subscriber@example.com');
 
-const charge = (customerId: string, overrides: IDataObject = {}): IDataObject => ({
-	resource: 'order',
-	operation: 'create',
-	customerId,
-	currency: 'MYR',
-	amount: 2500,
-	options: { skipIfChargedWithinHours: 480 },
-	...overrides,
-});
+const charge = guardedCharge;
 
 const ordersOf = (customerId: string) => suite.simulator.state.customerOrders.filter((order) => order.customerId === customerId);
 const orderLookups = (customerId: string) =>
