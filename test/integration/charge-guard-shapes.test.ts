@@ -12,35 +12,19 @@
 
 import type { CustomerOrder, Json } from '../../simulator/state';
 import { ALL_ORDERS_LIST_SHAPES, DEFAULT_ORDERS_LIST, describeShape, type OrdersListShape } from '../../simulator/orders-list';
-import { guardedCharge } from '../helpers/guarded-charge';
+import { guardedCharge, hoursAgo, pastOrder as pastOrderIn } from '../helpers/guarded-charge';
 import { useSimulator } from '../helpers/suite';
 
 const suite = useSimulator();
 const { run } = suite;
+const pastOrder = (customerId: string, fields: Partial<CustomerOrder>) => pastOrderIn(suite.simulator.state, customerId, fields);
 const newCustomer = () => suite.boundCustomer('subscriber@example.com');
 
 const charge = guardedCharge;
 
 const ordersOf = (customerId: string) => suite.simulator.state.customerOrders.filter((order) => order.customerId === customerId);
-const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 const FAILED_CLOSED = /Could not check earlier charges of customer \d+, so it was not charged/;
 
-function pastOrder(customerId: string, fields: Partial<CustomerOrder>): CustomerOrder {
-	return {
-		id: suite.simulator.state.nextId(),
-		customerId,
-		status: 'SUCCESS',
-		amount: 990,
-		currency: 'MYR',
-		transactionId: suite.simulator.state.nextId(),
-		checkoutId: '',
-		paymentUrl: '',
-		recurringReference: '',
-		createdAt: hoursAgo(2),
-		updatedAt: hoursAgo(2),
-		...fields,
-	};
-}
 
 function useShape(shape: OrdersListShape): void {
 	suite.simulator.state.ordersList = { ...shape };

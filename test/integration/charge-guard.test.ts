@@ -6,11 +6,12 @@
 
 import type { CustomerOrder } from '../../simulator/state';
 import { RevenueMonster } from '../../nodes/RevenueMonster/RevenueMonster.node';
-import { guardedCharge } from '../helpers/guarded-charge';
+import { guardedCharge, hoursAgo, pastOrder as pastOrderIn } from '../helpers/guarded-charge';
 import { useSimulator } from '../helpers/suite';
 
 const suite = useSimulator();
 const { run } = suite;
+const pastOrder = (customerId: string, fields: Partial<CustomerOrder>) => pastOrderIn(suite.simulator.state, customerId, fields);
 const newCustomer = () => suite.boundCustomer('subscriber@example.com');
 
 const charge = guardedCharge;
@@ -18,7 +19,6 @@ const charge = guardedCharge;
 const ordersOf = (customerId: string) => suite.simulator.state.customerOrders.filter((order) => order.customerId === customerId);
 const orderLookups = (customerId: string) =>
 	suite.simulator.apiLog().filter((entry) => entry.method === 'GET' && entry.path === `/v3/customer/${customerId}/orders`).length;
-const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 describe('skips a charge RM already has', () => {
 	it('a second run outputs the SUCCESS order with alreadyCharged and charges nothing', async () => {
@@ -107,23 +107,6 @@ describe('charges when nothing recent matches (controls for the above)', () => {
 });
 
 describe('reads every page of the orders', () => {
-	function pastOrder(customerId: string, fields: Partial<CustomerOrder>): CustomerOrder {
-		const id = suite.simulator.state.nextId();
-		return {
-			id,
-			customerId,
-			status: 'SUCCESS',
-			amount: 990,
-			currency: 'MYR',
-			transactionId: suite.simulator.state.nextId(),
-			checkoutId: '',
-			paymentUrl: '',
-			recurringReference: '',
-			createdAt: hoursAgo(2),
-			updatedAt: hoursAgo(2),
-			...fields,
-		};
-	}
 
 	it('finds a match on the third page (the list is oldest first and promises no order)', async () => {
 		const customerId = await newCustomer();
